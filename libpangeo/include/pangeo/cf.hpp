@@ -1,0 +1,72 @@
+// CF conventions as xarray decodes them: missing values, packing, time coordinates in
+// every CF calendar (CF 1.11 sections 2.5.1, 4.4, 8.1).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pangeo/dataset.hpp"
+
+namespace pangeo {
+
+// Masking (_FillValue, missing_value) and unpacking (scale_factor, add_offset).
+class MaskAndScale {
+ public:
+  explicit MaskAndScale(const Variable& v);
+  // The decoded value of stored element i of `raw` (NaN when masked).
+  double decode(const NdArray& raw, size_t i) const {
+    double x = raw.as_double(i);
+    if (masks(x)) return std::numeric_limits<double>::quiet_NaN();
+    return x * scale_ + offset_;
+  }
+  bool masks(double x) const {
+    for (double f : fills_)
+      if (x == f || (f != f && x != x)) return true;
+    return false;
+  }
+  bool packed() const { return scale_ != 1.0 || offset_ != 0.0; }
+
+ private:
+  std::vector<double> fills_;
+  double scale_ = 1.0, offset_ = 0.0;
+};
+
+enum class Calendar { kStandard, kProlepticGregorian, kNoLeap, kAllLeap, k360Day, kJulian };
+
+Result<Calendar> parse_calendar(const std::string& name);  // "" -> standard
+const char* calendar_name(Calendar c);
+
+struct DateTime {
+  int64_t year = 1970;
+  int month = 1, day = 1, hour = 0, minute = 0;
+  double second = 0;
+  // "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" ... the shortest exact ISO form.
+  std::string iso(bool always_time = false) const;
+};
+
+// "UNIT since REFERENCE" for one calendar.
+class TimeUnits {
+ public:
+  static Result<TimeUnits> parse(const std::string& units, const std::string& calendar);
+  // Seconds from the calendar's day 0 (0001-01-01 for all calendars here) to value.
+  double to_seconds(double value) const { return ref_seconds_ + value * unit_seconds_; }
+  double from_seconds(double seconds) const { return (seconds - ref_seconds_) / unit_seconds_; }
+  DateTime to_datetime(double value) const;
+  Calendar calendar() const { return calendar_; }
+  double unit_seconds() const { return unit_seconds_; }
+
+ private:
+  Calendar calendar_ = Calendar::kStandard;
+  double unit_seconds_ = 86400;
+  double ref_seconds_ = 0;
+};
+
+// Day number of a date (day 0 = 0001-01-01) and back, in a calendar.
+int64_t days_from_date(Calendar c, int64_t y, int m, int d);
+void date_from_days(Calendar c, int64_t days, int64_t* y, int* m, int* d);
+
+// Whether a variable holds CF times (units "X since Y").
+bool is_time_variable(const Variable& v);
+
+}  // namespace pangeo

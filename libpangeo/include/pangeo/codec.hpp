@@ -1,0 +1,46 @@
+// Codecs: pure functions of (configuration, bytes). No threading inside; each call is
+// independent, so any number of threads may share one codec object.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pangeo/array.hpp"
+#include "pangeo/dataset.hpp"
+
+namespace pangeo {
+
+class Codec {
+ public:
+  virtual ~Codec() = default;
+  // The numcodecs configuration ({"id": ..., ...}) that recreates this codec.
+  virtual Json config() const = 0;
+  virtual Result<Bytes> encode(const Bytes& in) const = 0;
+  // `size_hint` is the expected decoded size when known (0 if not); decoders must not trust it.
+  virtual Result<Bytes> decode(const Bytes& in, size_t size_hint) const = 0;
+  // The element type of the encoded output, given the input's (filters such as delta
+  // and fixedscaleoffset change it; most codecs give bytes back as they came).
+  virtual DType encoded_dtype(const DType& in) const { return in; }
+  // Object codecs (vlen-utf8, vlen-bytes) turn string arrays into bytes.
+  virtual bool is_object_codec() const { return false; }
+  virtual Result<Bytes> encode_strings(const std::vector<std::string>& in) const;
+  virtual Result<std::vector<std::string>> decode_strings(const Bytes& in, size_t count) const;
+};
+
+// Creates a codec from its numcodecs configuration. `dtype` is the element type of the
+// data the codec will see (blosc uses its size as typesize). An unknown "id" is an
+// kUnsupported error naming it.
+Result<std::unique_ptr<Codec>> make_codec(const Json& config, const DType& dtype);
+
+// The ids make_codec knows, for help texts and tests.
+std::vector<std::string> codec_ids();
+
+// Parses the command-line compressor syntax ("none", "zlib:5", "blosc:zstd:3:shuffle", ...)
+// into a numcodecs configuration (null for none).
+Result<Json> parse_compressor_spec(const std::string& spec);
+
+// Checksums as numcodecs computes them.
+uint32_t crc32c(const uint8_t* data, size_t n, uint32_t crc = 0);
+
+}  // namespace pangeo

@@ -1,0 +1,68 @@
+// Format conversion: netCDF <-> Zarr, rechunking and recompressing, chunk-parallel.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pangeo/executor.hpp"
+#include "pangeo/format.hpp"
+
+namespace pangeo {
+
+struct ConvertOptions {
+  std::map<std::string, int64_t> chunks;  // dimension -> chunk length (-1: whole dimension)
+  std::optional<Json> compressor;         // numcodecs config, null for none; unset: default
+  std::vector<std::string> keep_vars;     // -v: these and the coordinates they need
+  std::vector<std::string> drop_vars;     // --drop
+  bool consolidated = true;
+  ExecOptions exec;
+};
+
+// The plan: what will be written, for --dry-run and progress.
+struct ConvertPlan {
+  Group schema;  // output groups/variables with their output storage encodings
+  struct Task {
+    std::string path;  // variable path
+    Box box;           // region of the variable
+    uint64_t bytes;    // uncompressed bytes
+  };
+  std::vector<Task> tasks;
+  uint64_t total_bytes = 0;
+  uint64_t peak_memory = 0;  // estimated bytes in flight
+};
+
+// Parses "time=12,lat=-1,lon=-1".
+Result<std::map<std::string, int64_t>> parse_chunk_spec(const std::string& spec);
+// Parses "a,b,c".
+std::vector<std::string> split_list(const std::string& text);
+
+// The default chunk shape for a variable without one: whole trailing dimensions and as
+// much of the leading ones as fits about 4 MiB.
+Shape default_chunks(const Variable& v);
+
+// Plans a conversion of `in` to `format`.
+Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, const ConvertOptions& options);
+// Writes the plan with `writer` (already pointing at the temporary output).
+Status run_convert(DatasetReader& in, const ConvertPlan& plan, DatasetWriter& writer, const ConvertOptions& options);
+
+// Variables to keep, given -v/--drop: unknown names are an error.
+Result<Group> select_variables(const Group& root, const std::vector<std::string>& keep,
+                               const std::vector<std::string>& drop);
+
+// The whole conversion: opens the inputs, plans, writes to a temporary sibling of
+// `output` and renames it into place. With `dry_run` only the plan is made.
+struct ConvertRequest {
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string format;  // "" (from the output name), zarr, netcdf4, netcdf3
+  bool overwrite = false;
+  bool dry_run = false;
+  ConvertOptions options;
+};
+Result<ConvertPlan> convert_dataset(const ConvertRequest& request);
+// The plan as text (--dry-run) or JSON.
+std::string format_plan(const ConvertPlan& plan, bool json);
+
+}  // namespace pangeo

@@ -1,0 +1,116 @@
+// The data model: groups of dimensions, variables and typed attributes, with the storage
+// encoding that formats read and write. Values here are *stored* values: CF decoding
+// (fill masks, scale/offset, time) is done by cf.hpp on demand, as xarray's coders do.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pangeo/array.hpp"
+
+namespace pangeo {
+
+using Json = nlohmann::json;
+
+// An attribute value: a JSON scalar or array of numbers or strings, plus the element
+// type it has (or would have) in netCDF. Float32 values are kept as the exact double.
+struct AttrValue {
+  DType dtype = DType::of(DTypeKind::kString);
+  Json value;
+
+  static AttrValue text(std::string s) { return {DType::of(DTypeKind::kChar), Json(std::move(s))}; }
+  static AttrValue number(double v, DType dt = DType::of(DTypeKind::kFloat64)) { return {dt, Json(v)}; }
+  static AttrValue integer(int64_t v, DType dt = DType::of(DTypeKind::kInt64)) { return {dt, Json(v)}; }
+  // Builds a value from JSON (as read from Zarr attributes), guessing the netCDF type
+  // the way xarray/netCDF4-python would: str -> char, int -> int64, float -> double.
+  static AttrValue from_json(const Json& j);
+  bool is_text() const { return value.is_string() || (value.is_array() && !value.empty() && value[0].is_string()); }
+  // Element count (1 for scalars and for text).
+  size_t length() const;
+  // The numeric elements as doubles (empty for text).
+  std::vector<double> numbers() const;
+  bool operator==(const AttrValue& o) const;
+};
+
+struct Attribute {
+  std::string name;
+  AttrValue value;
+};
+
+// Attributes keep their insertion order (netCDF order); Zarr writes them sorted.
+class Attributes {
+ public:
+  const AttrValue* find(std::string_view name) const;
+  void set(std::string name, AttrValue value);
+  bool erase(std::string_view name);
+  std::optional<std::string> text(std::string_view name) const;
+  std::optional<double> number(std::string_view name) const;
+  const std::vector<Attribute>& items() const { return items_; }
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  Json to_json() const;  // name -> value object (sorted keys)
+  static Attributes from_json(const Json& object);
+
+ private:
+  std::vector<Attribute> items_;
+};
+
+struct Dimension {
+  std::string name;
+  uint64_t size = 0;
+  bool unlimited = false;
+};
+
+// How a variable's values are stored. Formats fill what they know; writers take what they
+// can use. Codec configs are numcodecs-style JSON ({"id": "blosc", ...}).
+struct StorageEncoding {
+  Shape chunks;                // empty: contiguous / not chunked
+  Json compressor;             // null: none
+  Json filters;                // null or array of codec configs
+  char order = 'C';            // Zarr memory order of chunks
+  bool big_endian = false;     // Zarr dtype byte order
+  std::string dimension_separator = ".";
+  Json zarr_fill_value;        // the Zarr fill_value as stored (null when absent)
+  int deflate_level = 0;       // netCDF-4 zlib level (0: none)
+  bool shuffle = false;        // netCDF-4 shuffle filter
+};
+
+struct Variable {
+  std::string name;
+  std::vector<std::string> dims;
+  Shape shape;
+  DType dtype;
+  Attributes attrs;
+  StorageEncoding storage;
+
+  size_t rank() const { return shape.size(); }
+  uint64_t size() const { return element_count(shape); }
+  // The `_FillValue` attribute as raw bytes of `dtype`, if present.
+  std::optional<Bytes> fill_value_bytes() const;
+};
+
+struct Group {
+  std::string name;  // "" for the root
+  std::vector<Dimension> dims;
+  std::vector<Variable> vars;
+  Attributes attrs;
+  std::vector<Group> groups;
+
+  const Variable* find_var(std::string_view name) const;
+  Variable* find_var(std::string_view name);
+  const Dimension* find_dim(std::string_view name) const;
+  const Group* find_group(std::string_view name) const;
+  // Dimension by name here or in an enclosing group (netCDF-4 scoping), given the path
+  // of enclosing groups from the root.
+};
+
+// Converts a scalar JSON number/"NaN"/"Infinity"/"-Infinity" to raw bytes of `dtype`.
+Result<Bytes> json_to_scalar_bytes(const Json& j, const DType& dtype);
+// Converts raw bytes of a numeric `dtype` to JSON as zarr-python writes a fill_value
+// ("NaN", "Infinity", "-Infinity" for non-finite floats).
+Json scalar_bytes_to_json(const Bytes& raw, const DType& dtype);
+
+}  // namespace pangeo

@@ -1,0 +1,38 @@
+// Chunk-parallel execution: a fixed set of worker threads pulls task indices in order,
+// each task holding its share of a memory budget while it runs, so a fast producer
+// waits instead of filling memory. The first error stops the run.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "pangeo/status.hpp"
+
+namespace pangeo {
+
+struct ExecOptions {
+  unsigned threads = 0;           // 0: all cores
+  uint64_t memory_budget = 0;     // bytes of data in flight; 0: unlimited
+  // Called (from worker threads, serialised) after each task with done/total counts.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+// The process-wide stop request, set from a signal handler; running work ends with
+// a kCancelled error at the next task boundary.
+std::atomic<bool>& stop_requested();
+
+// Runs task(i) for i in [0, n). `cost(i)` is the number of bytes task i holds while it
+// runs (may be null). Returns the error of the lowest-numbered failing task, or
+// kCancelled when a stop was requested. Results do not depend on the thread count as
+// long as tasks only write their own outputs.
+Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
+                 const std::function<uint64_t(uint64_t)>& cost, const ExecOptions& options);
+
+// The number of threads `options` resolves to.
+unsigned resolve_threads(const ExecOptions& options);
+
+// Parses sizes like "512M", "2G", "1048576", "64KiB".
+Result<uint64_t> parse_size(const std::string& text);
+
+}  // namespace pangeo

@@ -1,0 +1,89 @@
+// Formats: Zarr v2 and netCDF (via netCDF-C/HDF5) behind one reader and one writer
+// interface. Readers hand out *stored* values; CF decoding is cf.hpp's job.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pangeo/dataset.hpp"
+#include "pangeo/store.hpp"
+
+namespace pangeo {
+
+// A variable's path from the root group: "sst" or "ocean/temp".
+struct VarRef {
+  const Group* group = nullptr;
+  const Variable* var = nullptr;
+  std::string path;
+};
+// Looks up "a/b/name" under `root`.
+Result<VarRef> find_variable(const Group& root, const std::string& path);
+// Every variable of `root` and its subgroups, depth first, in order.
+std::vector<VarRef> all_variables(const Group& root);
+
+// Object-level facts about a store (pg-info --stats).
+struct StoreStats {
+  uint64_t objects = 0;       // keys in the store
+  uint64_t stored_bytes = 0;  // bytes of all chunk objects
+  uint64_t raw_bytes = 0;     // bytes of all chunks once decoded (nominal, full chunks)
+  uint64_t chunks_expected = 0;
+  uint64_t chunks_missing = 0;
+};
+
+class DatasetReader {
+ public:
+  virtual ~DatasetReader() = default;
+  virtual const Group& root() const = 0;
+  // "netCDF-4", "netCDF-3 classic", "netCDF-3 64-bit offset", "netCDF-3 CDF5", "Zarr v2" ...
+  virtual std::string format_name() const = 0;
+  virtual std::string location() const = 0;
+  // Stored values of the variable at `path` within `box`, C order, native byte order.
+  // Safe to call from several threads at once.
+  virtual Result<NdArray> read(const std::string& path, const Box& box) = 0;
+  // The variable's natural read unit (its chunk shape, or a row-sized slab).
+  virtual Shape read_chunks(const std::string& path) const;
+  // Store-level statistics, for formats that have them (Zarr); nullopt otherwise.
+  virtual Result<std::optional<StoreStats>> store_stats() { return std::optional<StoreStats>(); }
+};
+
+// Opens a dataset, finding its format from the content: netCDF-3/4 files, Zarr stores.
+Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location);
+
+enum class OutputFormat { kZarr, kNetcdf4, kNetcdf3 };
+// The output format a path names (".nc"/".nc4"/".cdf" netCDF-4, ".zarr" or an existing
+// Zarr directory Zarr), or an explicit --format value.
+Result<OutputFormat> output_format_for(const std::string& path, const std::string& explicit_format);
+
+class DatasetWriter {
+ public:
+  virtual ~DatasetWriter() = default;
+  // Defines every group, dimension, variable and attribute. Variables' `storage` says
+  // how to store them (chunks, compressor, filters).
+  virtual Status create(const Group& root) = 0;
+  // Writes `data` (stored values) to `box` of the variable at `path`. For Zarr the box
+  // must be exactly one chunk (clipped at the array's edge). Thread-safe.
+  virtual Status write(const std::string& path, const Box& box, const NdArray& data) = 0;
+  // Completes the output (consolidated metadata, closing files).
+  virtual Status finish() = 0;
+};
+
+// A Zarr v2 writer on `store`, writing metadata as zarr-python and xarray do.
+std::unique_ptr<DatasetWriter> make_zarr_writer(std::shared_ptr<Store> store, bool consolidated);
+// A netCDF writer creating `path` (netCDF-4, or netCDF-3 64-bit offset).
+std::unique_ptr<DatasetWriter> make_netcdf_writer(const std::string& path, OutputFormat format);
+
+// Readers for each format.
+Result<std::unique_ptr<DatasetReader>> open_zarr(std::shared_ptr<Store> store, const std::string& name);
+Result<std::unique_ptr<DatasetReader>> open_netcdf(const std::string& path);
+
+// Opens one or more inputs (paths, or quoted glob patterns expanded here); several
+// are joined with open_concatenated.
+Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string>& inputs);
+
+// Several files of one dataset joined along their record dimension, in coordinate order,
+// as xarray.open_mfdataset(combine="by_coords") does. Inconsistent inputs are an error
+// naming two of the files.
+Result<std::unique_ptr<DatasetReader>> open_concatenated(std::vector<std::unique_ptr<DatasetReader>> parts);
+
+}  // namespace pangeo

@@ -1,0 +1,100 @@
+// Key/value stores: the storage layer knows nothing about arrays. A missing key is data
+// (an empty optional), not an error. Keys use "/" separators ("sst/0.0.0").
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pangeo/array.hpp"
+#include "pangeo/status.hpp"
+
+namespace pangeo {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // The value at `key`, or nullopt when the key does not exist.
+  virtual Result<std::optional<Bytes>> get(const std::string& key) = 0;
+  // `length` bytes from `offset` (fewer at the end of the value); nullopt when missing.
+  virtual Result<std::optional<Bytes>> get_range(const std::string& key, uint64_t offset, uint64_t length);
+  // Size of the value at `key`, nullopt when missing.
+  virtual Result<std::optional<uint64_t>> size(const std::string& key);
+  virtual Status put(const std::string& key, const Bytes& value) = 0;
+  virtual Status erase(const std::string& key) = 0;
+  // All keys starting with `prefix`, sorted.
+  virtual Result<std::vector<std::string>> list(const std::string& prefix) = 0;
+  // Human-readable location, for messages.
+  virtual std::string describe() const = 0;
+};
+
+// A directory on the local file system; keys map to relative paths.
+class DirectoryStore : public Store {
+ public:
+  explicit DirectoryStore(std::filesystem::path root) : root_(std::move(root)) {}
+  Result<std::optional<Bytes>> get(const std::string& key) override;
+  Result<std::optional<Bytes>> get_range(const std::string& key, uint64_t offset, uint64_t length) override;
+  Result<std::optional<uint64_t>> size(const std::string& key) override;
+  Status put(const std::string& key, const Bytes& value) override;
+  Status erase(const std::string& key) override;
+  Result<std::vector<std::string>> list(const std::string& prefix) override;
+  std::string describe() const override { return root_.string(); }
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  Result<std::filesystem::path> path_of(const std::string& key) const;
+  std::filesystem::path root_;
+};
+
+// An in-memory map, thread-safe; for tests and temporary results.
+class MemoryStore : public Store {
+ public:
+  Result<std::optional<Bytes>> get(const std::string& key) override;
+  Status put(const std::string& key, const Bytes& value) override;
+  Status erase(const std::string& key) override;
+  Result<std::vector<std::string>> list(const std::string& prefix) override;
+  std::string describe() const override { return "memory"; }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, Bytes> map_;
+};
+
+// Opens a store for a location: a local path or file:// URL today.
+Result<std::shared_ptr<Store>> open_store(const std::string& location);
+
+// Reads a whole local file.
+Result<Bytes> read_file(const std::filesystem::path& path);
+
+// An output that appears atomically: work happens in a hidden temporary sibling of
+// `target`, and commit() renames it into place (replacing an existing target only when
+// `overwrite`). Destroying an uncommitted AtomicOutput removes the temporary.
+class AtomicOutput {
+ public:
+  static Result<std::unique_ptr<AtomicOutput>> create(const std::filesystem::path& target, bool overwrite,
+                                                      bool directory);
+  ~AtomicOutput();
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+  const std::filesystem::path& temp_path() const { return temp_; }
+  const std::filesystem::path& target() const { return target_; }
+  Status commit();
+  void abandon();  // removes the temporary now
+
+ private:
+  AtomicOutput(std::filesystem::path target, std::filesystem::path temp, bool overwrite)
+      : target_(std::move(target)), temp_(std::move(temp)), overwrite_(overwrite) {}
+  std::filesystem::path target_, temp_;
+  bool overwrite_;
+  bool done_ = false;
+};
+
+// Paths of temporaries not yet committed, for removal from a signal handler's thread.
+std::vector<std::filesystem::path> pending_temporaries();
+void remove_pending_temporaries();
+
+}  // namespace pangeo

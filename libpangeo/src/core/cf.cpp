@@ -1,0 +1,214 @@
+#include "pangeo/cf.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <regex>
+
+namespace pangeo {
+
+MaskAndScale::MaskAndScale(const Variable& v) {
+  for (const char* name : {"_FillValue", "missing_value"})
+    if (const AttrValue* a = v.attrs.find(name); a && !a->is_text())
+      for (double f : a->numbers()) {
+        // Compare in the variable's own precision, as xarray does (float32 -1e34 etc.).
+        if (v.dtype.kind == DTypeKind::kFloat32) f = double(float(f));
+        fills_.push_back(f);
+      }
+  if (auto s = v.attrs.number("scale_factor")) scale_ = *s;
+  if (auto o = v.attrs.number("add_offset")) offset_ = *o;
+}
+
+Result<Calendar> parse_calendar(const std::string& raw) {
+  std::string n;
+  for (char c : raw) n += char(std::tolower(static_cast<unsigned char>(c)));
+  if (n.empty() || n == "standard" || n == "gregorian") return Calendar::kStandard;
+  if (n == "proleptic_gregorian") return Calendar::kProlepticGregorian;
+  if (n == "noleap" || n == "365_day") return Calendar::kNoLeap;
+  if (n == "all_leap" || n == "366_day") return Calendar::kAllLeap;
+  if (n == "360_day") return Calendar::k360Day;
+  if (n == "julian") return Calendar::kJulian;
+  return unsupported("unknown calendar \"{}\"", raw);
+}
+
+const char* calendar_name(Calendar c) {
+  switch (c) {
+    case Calendar::kStandard: return "standard";
+    case Calendar::kProlepticGregorian: return "proleptic_gregorian";
+    case Calendar::kNoLeap: return "noleap";
+    case Calendar::kAllLeap: return "all_leap";
+    case Calendar::k360Day: return "360_day";
+    case Calendar::kJulian: return "julian";
+  }
+  return "?";
+}
+
+namespace {
+constexpr int kCum[2][13] = {{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+                             {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// Gregorian (proleptic) day number with day 0 = 0001-01-01 (Hinnant's algorithm).
+int64_t gregorian_days(int64_t y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = floor_div(y, 400);
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 306;  // 306: 0000-03-01 .. 0001-01-01
+}
+void gregorian_date(int64_t z, int64_t* y, int* m, int* d) {
+  z += 306;
+  const int64_t era = floor_div(z, 146097);
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = int(doy - (153 * mp + 2) / 5 + 1);
+  *m = int(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+// Julian calendar day number, day 0 = 0001-01-01 (Julian), shifted to the Gregorian day 0.
+int64_t julian_days(int64_t y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = floor_div(y, 4);
+  const int64_t yoe = y - era * 4;
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  return era * 1461 + yoe * 365 + doy - 306 - 2;  // Julian 0001-01-01 is Gregorian 0000-12-30
+}
+void julian_date(int64_t z, int64_t* y, int* m, int* d) {
+  z += 306 + 2;
+  const int64_t era = floor_div(z, 1461);
+  const int64_t doe = z - era * 1461;
+  const int64_t yoe = std::min<int64_t>(doe / 365, 3);
+  const int64_t doy = doe - 365 * yoe;
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = int(doy - (153 * mp + 2) / 5 + 1);
+  *m = int(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 4 + (*m <= 2);
+}
+const int64_t kGregorianStart = gregorian_days(1582, 10, 15);
+}  // namespace
+
+int64_t days_from_date(Calendar c, int64_t y, int m, int d) {
+  switch (c) {
+    case Calendar::kProlepticGregorian: return gregorian_days(y, m, d);
+    case Calendar::kJulian: return julian_days(y, m, d);
+    case Calendar::kStandard:
+      if (y > 1582 || (y == 1582 && (m > 10 || (m == 10 && d >= 15)))) return gregorian_days(y, m, d);
+      return julian_days(y, m, d);
+    case Calendar::kNoLeap: return (y - 1) * 365 + kCum[0][m - 1] + d - 1;
+    case Calendar::kAllLeap: return (y - 1) * 366 + kCum[1][m - 1] + d - 1;
+    case Calendar::k360Day: return (y - 1) * 360 + (m - 1) * 30 + d - 1;
+  }
+  return 0;
+}
+
+void date_from_days(Calendar c, int64_t z, int64_t* y, int* m, int* d) {
+  auto fixed = [&](int len, int leap) {
+    int64_t yy = floor_div(z, len);
+    int doy = int(z - yy * len);
+    *y = yy + 1;
+    int mm = 1;
+    while (mm < 12 && kCum[leap][mm] <= doy) ++mm;
+    *m = mm;
+    *d = doy - kCum[leap][mm - 1] + 1;
+  };
+  switch (c) {
+    case Calendar::kProlepticGregorian: gregorian_date(z, y, m, d); return;
+    case Calendar::kJulian: julian_date(z, y, m, d); return;
+    case Calendar::kStandard:
+      if (z >= kGregorianStart) gregorian_date(z, y, m, d);
+      else julian_date(z, y, m, d);
+      return;
+    case Calendar::kNoLeap: fixed(365, 0); return;
+    case Calendar::kAllLeap: fixed(366, 1); return;
+    case Calendar::k360Day: {
+      int64_t yy = floor_div(z, 360);
+      int doy = int(z - yy * 360);
+      *y = yy + 1;
+      *m = doy / 30 + 1;
+      *d = doy % 30 + 1;
+      return;
+    }
+  }
+}
+
+Result<TimeUnits> TimeUnits::parse(const std::string& units, const std::string& calendar) {
+  static const std::regex re(
+      R"(^\s*(\w+)\s+since\s+(-?\d+)-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?)?\s*$)",
+      std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(units, m, re)) return invalid_argument("cannot parse time units \"{}\"", units);
+  TimeUnits t;
+  PG_ASSIGN_OR_RETURN(t.calendar_, parse_calendar(calendar));
+  std::string u = m[1].str();
+  for (auto& c : u) c = char(std::tolower(static_cast<unsigned char>(c)));
+  if (u == "days" || u == "day" || u == "d") t.unit_seconds_ = 86400;
+  else if (u == "hours" || u == "hour" || u == "hrs" || u == "hr" || u == "h") t.unit_seconds_ = 3600;
+  else if (u == "minutes" || u == "minute" || u == "mins" || u == "min") t.unit_seconds_ = 60;
+  else if (u == "seconds" || u == "second" || u == "secs" || u == "sec" || u == "s") t.unit_seconds_ = 1;
+  else if (u == "milliseconds" || u == "millisecond" || u == "msecs" || u == "ms") t.unit_seconds_ = 1e-3;
+  else if (u == "microseconds" || u == "microsecond" || u == "usecs" || u == "us") t.unit_seconds_ = 1e-6;
+  else if (u == "weeks" || u == "week") t.unit_seconds_ = 7 * 86400;
+  else return unsupported("time unit \"{}\" in \"{}\"", u, units);
+  int64_t y = std::stoll(m[2].str());
+  int mo = std::stoi(m[3].str()), d = std::stoi(m[4].str());
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return invalid_argument("bad reference date in \"{}\"", units);
+  double secs = 0;
+  if (m[5].matched) secs += std::stoi(m[5].str()) * 3600.0 + std::stoi(m[6].str()) * 60.0;
+  if (m[7].matched) secs += std::stod(m[7].str());
+  if (m[8].matched) {
+    std::string tz = m[8].str();
+    if (tz[0] == '+' || tz[0] == '-') {
+      std::string digits;
+      for (char c : tz.substr(1))
+        if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+      int hh = 0, mm = 0;
+      if (digits.size() <= 2) hh = std::stoi(digits);
+      else {
+        hh = std::stoi(digits.substr(0, digits.size() - 2));
+        mm = std::stoi(digits.substr(digits.size() - 2));
+      }
+      double off = hh * 3600.0 + mm * 60.0;
+      secs -= tz[0] == '+' ? off : -off;
+    }
+  }
+  t.ref_seconds_ = double(days_from_date(t.calendar_, y, mo, d)) * 86400.0 + secs;
+  return t;
+}
+
+DateTime TimeUnits::to_datetime(double value) const {
+  double total = to_seconds(value);
+  // Round to microseconds to absorb float error, as cftime does.
+  double us = std::round(total * 1e6);
+  int64_t days = int64_t(std::floor(us / 86400e6));
+  double rem = (us - double(days) * 86400e6) / 1e6;
+  DateTime dt;
+  date_from_days(calendar_, days, &dt.year, &dt.month, &dt.day);
+  dt.hour = int(rem / 3600);
+  rem -= dt.hour * 3600.0;
+  dt.minute = int(rem / 60);
+  dt.second = rem - dt.minute * 60.0;
+  if (dt.second < 0) dt.second = 0;
+  return dt;
+}
+
+std::string DateTime::iso(bool always_time) const {
+  std::string s = year < 0 ? fmt::format("-{:04d}-{:02d}-{:02d}", -year, month, day)
+                           : fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  if (!always_time && hour == 0 && minute == 0 && second == 0) return s;
+  s += fmt::format("T{:02d}:{:02d}", hour, minute);
+  double whole = std::floor(second);
+  if (second - whole > 1e-7) s += fmt::format(":{:09.6f}", second);
+  else s += fmt::format(":{:02d}", int(whole));
+  return s;
+}
+
+bool is_time_variable(const Variable& v) {
+  auto units = v.attrs.text("units");
+  if (!units || !v.dtype.is_numeric()) return false;
+  return units->find(" since ") != std::string::npos;
+}
+
+}  // namespace pangeo

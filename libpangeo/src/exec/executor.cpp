@@ -1,0 +1,131 @@
+#include "pangeo/executor.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pangeo {
+
+std::atomic<bool>& stop_requested() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+
+unsigned resolve_threads(const ExecOptions& options) {
+  if (options.threads > 0) return options.threads;
+  unsigned hc = std::thread::hardware_concurrency();
+  return hc ? hc : 1;
+}
+
+namespace {
+// Bytes in flight: acquire blocks while the budget is used up, except that a task is
+// always admitted when nothing else runs (so one oversized chunk still makes progress).
+class MemoryGate {
+ public:
+  explicit MemoryGate(uint64_t budget) : budget_(budget) {}
+  void acquire(uint64_t bytes) {
+    if (!budget_) return;
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return used_ == 0 || used_ + bytes <= budget_; });
+    used_ += bytes;
+  }
+  void release(uint64_t bytes) {
+    if (!budget_) return;
+    {
+      std::lock_guard lock(mu_);
+      used_ -= bytes;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  uint64_t budget_;
+  uint64_t used_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+}  // namespace
+
+Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
+                 const std::function<uint64_t(uint64_t)>& cost, const ExecOptions& options) {
+  if (n == 0) return Status::Ok();
+  const unsigned threads = unsigned(std::min<uint64_t>(resolve_threads(options), n));
+  std::atomic<uint64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  uint64_t done = 0;
+  uint64_t error_index = UINT64_MAX;
+  Status error;
+  MemoryGate gate(options.memory_budget);
+
+  auto worker = [&] {
+    while (!failed.load(std::memory_order_relaxed)) {
+      if (stop_requested().load(std::memory_order_relaxed)) {
+        std::lock_guard lock(mu);
+        if (error.ok()) error = cancelled("interrupted");
+        failed = true;
+        return;
+      }
+      uint64_t i = next.fetch_add(1);
+      if (i >= n) return;
+      uint64_t bytes = cost ? cost(i) : 0;
+      gate.acquire(bytes);
+      Status s;
+      try {
+        s = task(i);
+      } catch (const std::bad_alloc&) {
+        s = resource_exhausted("out of memory");
+      } catch (const std::exception& e) {
+        s = internal_error("{}", e.what());
+      }
+      gate.release(bytes);
+      std::lock_guard lock(mu);
+      if (!s.ok()) {
+        if (i < error_index) {
+          error_index = i;
+          error = s;
+        }
+        failed = true;
+      } else {
+        ++done;
+        if (options.progress) options.progress(done, n);
+      }
+    }
+  };
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(threads);
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  return error;
+}
+
+Result<uint64_t> parse_size(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  if (i == 0) return invalid_argument("bad size \"{}\" (expected e.g. 512M or 2G)", text);
+  double v;
+  try {
+    v = std::stod(text.substr(0, i));
+  } catch (const std::exception&) {
+    return invalid_argument("bad size \"{}\"", text);
+  }
+  std::string unit = text.substr(i);
+  for (auto& c : unit) c = char(std::toupper(static_cast<unsigned char>(c)));
+  double mult;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KIB") mult = 1024.0;
+  else if (unit == "M" || unit == "MB" || unit == "MIB") mult = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GB" || unit == "GIB") mult = 1024.0 * 1024 * 1024;
+  else if (unit == "T" || unit == "TB" || unit == "TIB") mult = 1024.0 * 1024 * 1024 * 1024;
+  else return invalid_argument("bad size \"{}\" (units: K, M, G, T)", text);
+  return uint64_t(v * mult);
+}
+
+}  // namespace pangeo

@@ -1,0 +1,55 @@
+#include "pangeo/format.hpp"
+
+namespace pangeo {
+
+Result<VarRef> find_variable(const Group& root, const std::string& path) {
+  const Group* g = &root;
+  size_t pos = 0;
+  while (true) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) break;
+    std::string part = path.substr(pos, slash - pos);
+    if (!part.empty()) {
+      g = g->find_group(part);
+      if (!g) return not_found("no group \"{}\" in \"{}\"", part, path);
+    }
+    pos = slash + 1;
+  }
+  const Variable* v = g->find_var(path.substr(pos));
+  if (!v) return not_found("no variable \"{}\"", path);
+  return VarRef{g, v, path};
+}
+
+static void collect(const Group& g, const std::string& prefix, std::vector<VarRef>& out) {
+  for (const auto& v : g.vars) out.push_back(VarRef{&g, &v, prefix + v.name});
+  for (const auto& sub : g.groups) collect(sub, prefix + sub.name + "/", out);
+}
+
+std::vector<VarRef> all_variables(const Group& root) {
+  std::vector<VarRef> out;
+  collect(root, "", out);
+  return out;
+}
+
+Shape DatasetReader::read_chunks(const std::string& path) const {
+  auto ref = find_variable(root(), path);
+  if (!ref.ok()) return {};
+  const Variable& v = *ref->var;
+  if (!v.storage.chunks.empty()) return v.storage.chunks;
+  // Unchunked: slabs of whole trailing dimensions up to about 4 MiB.
+  Shape c = v.shape;
+  uint64_t bytes = std::max<uint64_t>(v.dtype.itemsize, 1);
+  for (size_t d = c.size(); d-- > 0;) {
+    uint64_t next = bytes * std::max<uint64_t>(c[d], 1);
+    if (next > (4u << 20) && d + 1 < c.size() + 1) {
+      c[d] = std::max<uint64_t>(1, (4u << 20) / bytes);
+      for (size_t e = 0; e < d; ++e) c[e] = 1;
+      break;
+    }
+    bytes = next;
+  }
+  for (auto& x : c) x = std::max<uint64_t>(x, 1);
+  return c;
+}
+
+}  // namespace pangeo

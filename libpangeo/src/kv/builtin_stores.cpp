@@ -1,0 +1,38 @@
+// The registry of store kinds, one row per URL scheme.
+#include <string_view>
+
+#include "pangeo/store.hpp"
+
+namespace pangeo {
+
+namespace {
+using StoreFactory = Result<std::shared_ptr<Store>> (*)(const std::string& location);
+
+Result<std::shared_ptr<Store>> open_directory(const std::string& location) {
+  std::string path = location;
+  if (path.rfind("file://", 0) == 0) path = path.substr(7);
+  return std::shared_ptr<Store>(std::make_shared<DirectoryStore>(path));
+}
+
+struct StoreKind {
+  std::string_view scheme;  // "" matches a plain path
+  StoreFactory open;
+};
+constexpr StoreKind kStoreKinds[] = {
+    {"file://", open_directory},
+    {"", open_directory},
+};
+}  // namespace
+
+Result<std::shared_ptr<Store>> open_store(const std::string& location) {
+  for (const auto& kind : kStoreKinds) {
+    if (kind.scheme.empty()) {
+      if (location.find("://") != std::string::npos) break;
+      return kind.open(location);
+    }
+    if (location.rfind(kind.scheme, 0) == 0) return kind.open(location);
+  }
+  return unsupported("{}: this kind of URL is not supported yet", location);
+}
+
+}  // namespace pangeo

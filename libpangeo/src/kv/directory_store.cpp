@@ -1,0 +1,177 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "pangeo/store.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pangeo {
+
+Result<std::optional<Bytes>> Store::get_range(const std::string& key, uint64_t offset, uint64_t length) {
+  PG_ASSIGN_OR_RETURN(auto whole, get(key));
+  if (!whole) return std::optional<Bytes>();
+  Bytes& b = *whole;
+  if (offset >= b.size()) return std::optional<Bytes>(Bytes());
+  uint64_t end = std::min<uint64_t>(b.size(), offset + length);
+  return std::optional<Bytes>(Bytes(b.begin() + offset, b.begin() + end));
+}
+
+Result<std::optional<uint64_t>> Store::size(const std::string& key) {
+  PG_ASSIGN_OR_RETURN(auto whole, get(key));
+  if (!whole) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(whole->size());
+}
+
+Result<Bytes> read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return not_found("{}: no such file", path.string());
+    return io_error("{}: {}", path.string(), std::strerror(errno));
+  }
+  Bytes out;
+  off_t end = ::lseek(fd, 0, SEEK_END);
+  if (end > 0) out.reserve(size_t(end));
+  ::lseek(fd, 0, SEEK_SET);
+  uint8_t buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      return io_error("{}: {}", path.string(), std::strerror(e));
+    }
+    if (n == 0) break;
+    out.insert(out.end(), buf, buf + n);
+  }
+  ::close(fd);
+  return out;
+}
+
+Result<fs::path> DirectoryStore::path_of(const std::string& key) const {
+  // Keys come from metadata we read: refuse anything that could leave the root.
+  if (key.empty() || key[0] == '/' || key.find("..") != std::string::npos)
+    return invalid_argument("bad store key \"{}\"", key);
+  return root_ / key;
+}
+
+Result<std::optional<Bytes>> DirectoryStore::get(const std::string& key) {
+  PG_ASSIGN_OR_RETURN(fs::path p, path_of(key));
+  auto r = read_file(p);
+  if (!r.ok()) {
+    if (r.status().code() == ErrorCode::kNotFound) return std::optional<Bytes>();
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) return std::optional<Bytes>();
+    return r.status();
+  }
+  return std::optional<Bytes>(std::move(r).value());
+}
+
+Result<std::optional<Bytes>> DirectoryStore::get_range(const std::string& key, uint64_t offset, uint64_t length) {
+  PG_ASSIGN_OR_RETURN(fs::path p, path_of(key));
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<Bytes>();
+    return io_error("{}: {}", p.string(), std::strerror(errno));
+  }
+  Bytes out(length);
+  uint64_t got = 0;
+  while (got < length) {
+    ssize_t n = ::pread(fd, out.data() + got, length - got, off_t(offset + got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      return io_error("{}: {}", p.string(), std::strerror(e));
+    }
+    if (n == 0) break;
+    got += uint64_t(n);
+  }
+  ::close(fd);
+  out.resize(got);
+  return std::optional<Bytes>(std::move(out));
+}
+
+Result<std::optional<uint64_t>> DirectoryStore::size(const std::string& key) {
+  PG_ASSIGN_OR_RETURN(fs::path p, path_of(key));
+  std::error_code ec;
+  auto s = fs::file_size(p, ec);
+  if (ec) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(s);
+}
+
+Status DirectoryStore::put(const std::string& key, const Bytes& value) {
+  PG_ASSIGN_OR_RETURN(fs::path p, path_of(key));
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  if (ec) return io_error("{}: {}", p.parent_path().string(), ec.message());
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return io_error("{}: {}", p.string(), std::strerror(errno));
+  size_t done = 0;
+  while (done < value.size()) {
+    ssize_t n = ::write(fd, value.data() + done, value.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      return io_error("{}: {}", p.string(), std::strerror(e));
+    }
+    done += size_t(n);
+  }
+  if (::close(fd) != 0) return io_error("{}: {}", p.string(), std::strerror(errno));
+  return Status::Ok();
+}
+
+Status DirectoryStore::erase(const std::string& key) {
+  PG_ASSIGN_OR_RETURN(fs::path p, path_of(key));
+  std::error_code ec;
+  fs::remove(p, ec);
+  if (ec) return io_error("{}: {}", p.string(), ec.message());
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> DirectoryStore::list(const std::string& prefix) {
+  std::vector<std::string> keys;
+  std::error_code ec;
+  if (!fs::exists(root_, ec)) return keys;
+  for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::string rel = fs::relative(it->path(), root_).generic_string();
+    if (rel.compare(0, prefix.size(), prefix) == 0) keys.push_back(std::move(rel));
+  }
+  if (ec) return io_error("{}: {}", root_.string(), ec.message());
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+Result<std::optional<Bytes>> MemoryStore::get(const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto it = map_.find(key);
+  if (it == map_.end()) return std::optional<Bytes>();
+  return std::optional<Bytes>(it->second);
+}
+Status MemoryStore::put(const std::string& key, const Bytes& value) {
+  std::lock_guard lock(mu_);
+  map_[key] = value;
+  return Status::Ok();
+}
+Status MemoryStore::erase(const std::string& key) {
+  std::lock_guard lock(mu_);
+  map_.erase(key);
+  return Status::Ok();
+}
+Result<std::vector<std::string>> MemoryStore::list(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> keys;
+  for (auto it = map_.lower_bound(prefix); it != map_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+    keys.push_back(it->first);
+  return keys;
+}
+
+}  // namespace pangeo

@@ -1,0 +1,285 @@
+#include "pangeo/convert.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+namespace pangeo {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, ','))
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+
+Result<std::map<std::string, int64_t>> parse_chunk_spec(const std::string& spec) {
+  std::map<std::string, int64_t> out;
+  for (const auto& item : split_list(spec)) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) return invalid_argument("--chunks {}: expected DIM=N[,DIM=N...]", spec);
+    std::string dim = item.substr(0, eq), val = item.substr(eq + 1);
+    try {
+      size_t used = 0;
+      long long n = std::stoll(val, &used);
+      if (used != val.size() || (n < 1 && n != -1)) throw std::invalid_argument(val);
+      out[dim] = n;
+    } catch (const std::exception&) {
+      return invalid_argument("--chunks {}: \"{}\" is not a positive length or -1", spec, val);
+    }
+  }
+  return out;
+}
+
+Shape default_chunks(const Variable& v) {
+  constexpr uint64_t kTarget = 4u << 20;
+  Shape c = v.shape;
+  const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(v.dtype.itemsize, 1);
+  uint64_t inner = item;
+  for (size_t d = c.size(); d-- > 0;) {
+    uint64_t len = std::max<uint64_t>(c[d], 1);
+    if (inner * len > kTarget) {
+      c[d] = std::max<uint64_t>(1, kTarget / inner);
+      for (size_t e = 0; e < d; ++e) c[e] = 1;
+      break;
+    }
+    inner *= len;
+  }
+  for (auto& x : c) x = std::max<uint64_t>(x, 1);
+  return c;
+}
+
+namespace {
+
+// Coordinates a variable needs: its dimensions' coordinate variables and the names in
+// its "coordinates" attribute.
+std::set<std::string> needed_coordinates(const Group& g, const Variable& v) {
+  std::set<std::string> out;
+  for (const auto& d : v.dims)
+    if (g.find_var(d)) out.insert(d);
+  if (auto coords = v.attrs.text("coordinates")) {
+    std::stringstream ss(*coords);
+    std::string name;
+    while (ss >> name)
+      if (g.find_var(name)) out.insert(name);
+  }
+  return out;
+}
+
+void filter_group(const Group& in, Group& out, const std::string& prefix, const std::set<std::string>& keep,
+                  bool keep_all, const std::set<std::string>& drop) {
+  out.name = in.name;
+  out.attrs = in.attrs;
+  std::set<std::string> wanted;
+  for (const auto& v : in.vars) {
+    std::string path = prefix + v.name;
+    if (drop.count(path)) continue;
+    if (keep_all || keep.count(path)) {
+      wanted.insert(v.name);
+      for (const auto& c : needed_coordinates(in, v))
+        if (!drop.count(prefix + c)) wanted.insert(c);
+    }
+  }
+  std::set<std::string> used_dims;
+  for (const auto& v : in.vars)
+    if (wanted.count(v.name)) {
+      out.vars.push_back(v);
+      used_dims.insert(v.dims.begin(), v.dims.end());
+    }
+  for (const auto& d : in.dims)
+    if (keep_all || used_dims.count(d.name)) out.dims.push_back(d);
+  for (const auto& sub : in.groups) {
+    Group s;
+    filter_group(sub, s, prefix + sub.name + "/", keep, keep_all, drop);
+    if (!s.vars.empty() || !s.groups.empty() || keep_all) out.groups.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+Result<Group> select_variables(const Group& root, const std::vector<std::string>& keep,
+                               const std::vector<std::string>& drop) {
+  for (const auto* list : {&keep, &drop})
+    for (const auto& name : *list)
+      if (!find_variable(root, name).ok()) return not_found("no variable \"{}\"", name);
+  Group out;
+  filter_group(root, out, "", std::set<std::string>(keep.begin(), keep.end()), keep.empty(),
+               std::set<std::string>(drop.begin(), drop.end()));
+  return out;
+}
+
+static void set_output_storage(Group& g, const std::string& prefix, const DatasetReader& in, OutputFormat format,
+                               const ConvertOptions& opt, bool input_is_zarr) {
+  for (auto& v : g.vars) {
+    StorageEncoding enc;
+    const StorageEncoding& src = v.storage;
+    Shape chunks = src.chunks.empty() ? default_chunks(v) : src.chunks;
+    for (size_t d = 0; d < v.dims.size(); ++d) {
+      auto it = opt.chunks.find(v.dims[d]);
+      if (it != opt.chunks.end()) chunks[d] = it->second < 0 ? v.shape[d] : uint64_t(it->second);
+      chunks[d] = std::max<uint64_t>(1, std::min<uint64_t>(chunks[d], std::max<uint64_t>(v.shape[d], 1)));
+    }
+    enc.chunks = chunks;
+    if (format == OutputFormat::kZarr) {
+      if (opt.compressor) enc.compressor = *opt.compressor;
+      else if (input_is_zarr) enc.compressor = src.compressor;
+      else enc.compressor = Json{{"id", "blosc"}, {"cname", "lz4"}, {"clevel", 5}, {"shuffle", 1}, {"blocksize", 0}};
+      // Filters that change values or types stay with the data; vlen-utf8 is re-added.
+      if (input_is_zarr && src.filters.is_array()) enc.filters = src.filters;
+    } else {
+      if (opt.compressor) {
+        const Json& c = *opt.compressor;
+        if (!c.is_null()) enc.deflate_level = c.value("level", 1);
+      } else {
+        enc.deflate_level = src.deflate_level;
+        enc.shuffle = src.shuffle;
+      }
+      if (format == OutputFormat::kNetcdf3) enc.chunks.clear();
+    }
+    v.storage = enc;
+  }
+  for (auto& sub : g.groups) set_output_storage(sub, prefix + sub.name + "/", in, format, opt, input_is_zarr);
+}
+
+Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, const ConvertOptions& opt) {
+  ConvertPlan plan;
+  PG_ASSIGN_OR_RETURN(plan.schema, select_variables(in.root(), opt.keep_vars, opt.drop_vars));
+  for (const auto& [dim, n] : opt.chunks) {
+    bool found = false;
+    for (const auto& ref : all_variables(plan.schema))
+      for (const auto& d : ref.var->dims) found |= d == dim;
+    if (!found) return invalid_argument("--chunks: no dimension \"{}\"", dim);
+  }
+  if (format != OutputFormat::kZarr && opt.compressor && !opt.compressor->is_null()) {
+    std::string id = opt.compressor->value("id", "");
+    if (id != "zlib" && id != "gzip")
+      return invalid_argument("--compressor: netCDF output supports only none, zlib[:LEVEL] and gzip[:LEVEL]");
+  }
+  set_output_storage(plan.schema, "", in, format, opt, in.format_name().rfind("Zarr", 0) == 0);
+  const unsigned threads = resolve_threads(opt.exec);
+  uint64_t largest = 0;
+  for (const auto& ref : all_variables(plan.schema)) {
+    const Variable& v = *ref.var;
+    const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : v.dtype.itemsize;
+    Shape unit = v.storage.chunks.empty() ? in.read_chunks(ref.path) : v.storage.chunks;
+    const size_t rank = v.shape.size();
+    if (rank == 0) {
+      plan.tasks.push_back({ref.path, Box{}, item});
+      plan.total_bytes += item;
+      continue;
+    }
+    Shape idx(rank, 0), nchunks(rank);
+    bool empty = false;
+    for (size_t d = 0; d < rank; ++d) {
+      nchunks[d] = (v.shape[d] + unit[d] - 1) / unit[d];
+      empty |= v.shape[d] == 0;
+    }
+    if (empty) continue;
+    while (true) {
+      Box b{Shape(rank), Shape(rank)};
+      for (size_t d = 0; d < rank; ++d) {
+        b.start[d] = idx[d] * unit[d];
+        b.count[d] = std::min(unit[d], v.shape[d] - b.start[d]);
+      }
+      uint64_t bytes = b.size() * item;
+      plan.tasks.push_back({ref.path, b, bytes});
+      plan.total_bytes += bytes;
+      largest = std::max(largest, element_count(unit) * item);
+      size_t d = rank;
+      bool done = true;
+      while (d-- > 0) {
+        if (++idx[d] < nchunks[d]) {
+          done = false;
+          break;
+        }
+        idx[d] = 0;
+      }
+      if (done) break;
+    }
+  }
+  // Per task: the chunk read, a padded copy and the encoded bytes.
+  plan.peak_memory = largest * 3 * threads;
+  if (opt.exec.memory_budget) plan.peak_memory = std::min(plan.peak_memory, std::max(opt.exec.memory_budget, largest * 3));
+  return plan;
+}
+
+Status run_convert(DatasetReader& in, const ConvertPlan& plan, DatasetWriter& writer, const ConvertOptions& opt) {
+  PG_RETURN_IF_ERROR(writer.create(plan.schema));
+  auto task = [&](uint64_t i) -> Status {
+    const auto& t = plan.tasks[i];
+    PG_ASSIGN_OR_RETURN(NdArray data, in.read(t.path, t.box));
+    return writer.write(t.path, t.box, data);
+  };
+  auto cost = [&](uint64_t i) { return plan.tasks[i].bytes * 3; };
+  PG_RETURN_IF_ERROR(run_tasks(plan.tasks.size(), task, cost, opt.exec));
+  return writer.finish();
+}
+
+}  // namespace pangeo
+
+namespace pangeo {
+
+Result<ConvertPlan> convert_dataset(const ConvertRequest& req) {
+  if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
+  PG_ASSIGN_OR_RETURN(OutputFormat format, output_format_for(req.output, req.format));
+  PG_ASSIGN_OR_RETURN(auto in, open_inputs(req.inputs));
+  for (const auto& input : req.inputs) {
+    std::error_code ec;
+    if (std::filesystem::exists(req.output, ec) && std::filesystem::equivalent(input, req.output, ec))
+      return invalid_argument("{}: output is the same as an input", req.output);
+  }
+  PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
+  if (req.dry_run) return plan;
+  PG_ASSIGN_OR_RETURN(auto out, AtomicOutput::create(req.output, req.overwrite, format == OutputFormat::kZarr));
+  std::unique_ptr<DatasetWriter> writer;
+  if (format == OutputFormat::kZarr) {
+    writer = make_zarr_writer(std::make_shared<DirectoryStore>(out->temp_path()), req.options.consolidated);
+  } else {
+    writer = make_netcdf_writer(out->temp_path().string(), format);
+  }
+  Status s = run_convert(*in, plan, *writer, req.options);
+  writer.reset();
+  if (!s.ok()) return s;
+  PG_RETURN_IF_ERROR(out->commit());
+  return plan;
+}
+
+}  // namespace pangeo
+
+namespace pangeo {
+
+std::string format_plan(const ConvertPlan& plan, bool json) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> per_var;  // tasks, bytes
+  for (const auto& t : plan.tasks) {
+    auto& e = per_var[t.path];
+    ++e.first;
+    e.second += t.bytes;
+  }
+  if (json) {
+    Json j{{"objects", plan.tasks.size()}, {"bytes", plan.total_bytes}, {"peak_memory", plan.peak_memory}};
+    j["variables"] = Json::array();
+    for (const auto& ref : all_variables(plan.schema)) {
+      auto e = per_var[ref.path];
+      j["variables"].push_back({{"path", ref.path}, {"shape", ref.var->shape}, {"chunks", ref.var->storage.chunks},
+                                {"dtype", ref.var->dtype.numpy_name()}, {"chunk_objects", e.first}, {"bytes", e.second},
+                                {"compressor", ref.var->storage.compressor}});
+    }
+    return j.dump(2) + "\n";
+  }
+  std::string out;
+  for (const auto& ref : all_variables(plan.schema)) {
+    auto e = per_var[ref.path];
+    std::string chunks;
+    for (size_t i = 0; i < ref.var->storage.chunks.size(); ++i) chunks += (i ? "x" : "") + std::to_string(ref.var->storage.chunks[i]);
+    out += fmt::format("{:<24} {:<10} chunks {:<20} {:>8} objects {:>14} bytes\n", ref.path, ref.var->dtype.numpy_name(),
+                       chunks.empty() ? "-" : chunks, e.first, e.second);
+  }
+  out += fmt::format("total: {} chunk objects, {} bytes uncompressed, estimated peak memory {} bytes\n", plan.tasks.size(),
+                     plan.total_bytes, plan.peak_memory);
+  return out;
+}
+
+}  // namespace pangeo

@@ -1,0 +1,401 @@
+#include "pangeo/info.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "pangeo/cf.hpp"
+
+namespace pangeo {
+
+namespace {
+
+std::string quote_cdl(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Shortest round-trip form of a double, like Python's repr ("0.1", "1e+34", "20.0").
+std::string repr_double(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string attr_cdl(const AttrValue& a) {
+  if (a.is_text()) {
+    if (a.value.is_string()) return quote_cdl(a.value.get<std::string>());
+    std::string out;
+    for (size_t i = 0; i < a.value.size(); ++i) out += (i ? ", " : "") + quote_cdl(a.value[i].get<std::string>());
+    return out;
+  }
+  std::string out;
+  auto nums = a.numbers();
+  for (size_t i = 0; i < nums.size(); ++i) out += (i ? ", " : "") + cdl_number(nums[i], a.dtype);
+  return out;
+}
+
+// ncdump names the type only where the value's suffix cannot say it.
+std::string attr_type_prefix(const AttrValue& a) { return a.dtype.kind == DTypeKind::kString ? "string " : ""; }
+
+}  // namespace
+
+std::string cdl_number(double v, const DType& dt) {
+  switch (dt.kind) {
+    case DTypeKind::kInt8: return fmt::format("{}b", int64_t(v));
+    case DTypeKind::kUInt8: return fmt::format("{}UB", int64_t(v));
+    case DTypeKind::kInt16: return fmt::format("{}s", int64_t(v));
+    case DTypeKind::kUInt16: return fmt::format("{}US", int64_t(v));
+    case DTypeKind::kInt32: return fmt::format("{}", int64_t(v));
+    case DTypeKind::kUInt32: return fmt::format("{}U", uint64_t(v));
+    case DTypeKind::kInt64: return fmt::format("{}LL", int64_t(v));
+    case DTypeKind::kUInt64: return fmt::format("{}ULL", uint64_t(v));
+    default: break;
+  }
+  bool single = dt.kind == DTypeKind::kFloat32;
+  if (std::isnan(v)) return single ? "NaNf" : "NaN";
+  if (std::isinf(v)) return std::string(v > 0 ? "" : "-") + (single ? "Infinityf" : "Infinity");
+  // ncdump: %.7g for float, %.15g for double, with a '.' forced into the mantissa.
+  std::string s = fmt::format("{:.{}g}", v, single ? 7 : 15);
+  if (!single && std::stod(s) != v) s = fmt::format("{:.17g}", v);
+  if (s.find('.') == std::string::npos) {
+    auto e = s.find('e');
+    if (e == std::string::npos) s += ".";
+    else s.insert(e, ".");
+  }
+  return single ? s + "f" : s;
+}
+
+std::string format_cdl(const Group& root, const std::string& name) {
+  std::string out;
+  std::function<void(const Group&, const std::string&, bool)> group = [&](const Group& g, const std::string& ind, bool top) {
+    if (!g.dims.empty()) {
+      out += ind + "dimensions:\n";
+      for (const auto& d : g.dims) {
+        if (d.unlimited) out += fmt::format("{}\t{} = UNLIMITED ; // ({} currently)\n", ind, d.name, d.size);
+        else out += fmt::format("{}\t{} = {} ;\n", ind, d.name, d.size);
+      }
+    }
+    if (!g.vars.empty()) {
+      out += ind + "variables:\n";
+      for (const auto& v : g.vars) {
+        std::string type = v.dtype.cdl_name();
+        if (type.empty()) type = v.dtype.numpy_name();
+        std::string dims;
+        for (size_t i = 0; i < v.dims.size(); ++i) dims += (i ? ", " : "") + v.dims[i];
+        out += fmt::format("{}\t{} {}{} ;\n", ind, type, v.name, v.dims.empty() ? "" : "(" + dims + ")");
+        for (const auto& a : v.attrs.items()) {
+          AttrValue av = a.value;
+          if (a.name == "_FillValue" && !av.is_text()) av.dtype = v.dtype;
+          out += fmt::format("{}\t\t{}{}:{} = {} ;\n", ind, attr_type_prefix(av), v.name, a.name, attr_cdl(av));
+        }
+      }
+    }
+    if (!g.attrs.empty()) {
+      out += fmt::format("\n{}// {}attributes:\n", ind, top ? "global " : "group ");
+      for (const auto& a : g.attrs.items())
+        out += fmt::format("{}\t\t{}:{} = {} ;\n", ind, attr_type_prefix(a.value), a.name, attr_cdl(a.value));
+    }
+    for (const auto& sub : g.groups) {
+      out += fmt::format("\n{}group: {} {{\n", ind, sub.name);
+      group(sub, ind + "  ", false);
+      out += fmt::format("{}  }} // group {}\n", ind, sub.name);
+    }
+  };
+  out += fmt::format("netcdf {} {{\n", name);
+  group(root, "", true);
+  out += "}\n";
+  return out;
+}
+
+namespace {
+
+std::string format_values(DatasetReader& in, const std::string& path, const Variable& v) {
+  if (v.rank() != 1 || v.size() == 0) return "...";
+  const uint64_t n = v.shape[0];
+  std::vector<uint64_t> picks;
+  if (n <= 6) {
+    for (uint64_t i = 0; i < n; ++i) picks.push_back(i);
+  } else {
+    picks = {0, 1, 2, n - 3, n - 2, n - 1};
+  }
+  std::optional<TimeUnits> tu;
+  if (is_time_variable(v)) {
+    auto t = TimeUnits::parse(*v.attrs.text("units"), v.attrs.text("calendar").value_or(""));
+    if (t.ok()) tu = *t;
+  }
+  MaskAndScale ms(v);
+  std::vector<std::string> parts;
+  for (uint64_t i : picks) {
+    auto r = in.read(path, Box{{i}, {1}});
+    if (!r.ok()) return "...";
+    std::string s;
+    if (v.dtype.kind == DTypeKind::kString) s = r->strings[0];
+    else if (v.dtype.kind == DTypeKind::kChar || v.dtype.kind == DTypeKind::kBytes)
+      s = std::string(r->bytes.begin(), r->bytes.end()).c_str();
+    else if (!v.dtype.is_numeric()) s = "?";
+    else {
+      double x = ms.decode(*r, 0);
+      if (tu && std::isfinite(x)) s = tu->to_datetime(x).iso();
+      else if (v.dtype.is_integer() && !ms.packed() && std::isfinite(x)) s = fmt::format("{}", int64_t(x));
+      else s = repr_double(x);
+    }
+    parts.push_back(s);
+  }
+  std::string out;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (n > 6 && k == 3) out += " ...";
+    out += (k ? " " : "") + parts[k];
+  }
+  return out;
+}
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{}B", uint64_t(b)) : fmt::format("{:.1f}{}", b, units[u]);
+}
+
+}  // namespace
+
+Result<std::string> format_summary(DatasetReader& in) {
+  const Group& root = in.root();
+  std::string out = "<pangeo.Dataset>\n";
+  uint64_t nbytes = 0;
+  for (const auto& ref : all_variables(root)) nbytes += ref.var->size() * (ref.var->dtype.kind == DTypeKind::kString ? 8 : ref.var->dtype.itemsize);
+  out += fmt::format("Format:      {} ({}, {})\n", in.format_name(), in.location(), human_bytes(double(nbytes)));
+  std::function<void(const Group&, const std::string&)> group = [&](const Group& g, const std::string& prefix) {
+    // Dimensions used by variables (xarray lists only those), sorted by name.
+    std::vector<std::pair<std::string, uint64_t>> dims;
+    for (const auto& v : g.vars)
+      for (size_t d = 0; d < v.dims.size(); ++d)
+        if (std::none_of(dims.begin(), dims.end(), [&](auto& x) { return x.first == v.dims[d]; }))
+          dims.emplace_back(v.dims[d], v.shape[d]);
+    std::sort(dims.begin(), dims.end());
+    std::string dl;
+    for (size_t i = 0; i < dims.size(); ++i) dl += fmt::format("{}{}: {}", i ? ", " : "", dims[i].first, dims[i].second);
+    if (!prefix.empty()) out += fmt::format("Group: /{}\n", prefix.substr(0, prefix.size() - 1));
+    out += fmt::format("Dimensions:  ({})\n", dl);
+    // Coordinates: dimension coordinates and names listed in "coordinates" attributes.
+    std::set<std::string> coord_names;
+    for (const auto& v : g.vars) {
+      if (v.dims.size() == 1 && v.dims[0] == v.name) coord_names.insert(v.name);
+      if (auto c = v.attrs.text("coordinates")) {
+        std::stringstream ss(*c);
+        std::string name;
+        while (ss >> name)
+          if (g.find_var(name)) coord_names.insert(name);
+      }
+    }
+    size_t width = 0;
+    for (const auto& v : g.vars) width = std::max(width, v.name.size());
+    auto line = [&](const Variable& v, const char* mark) {
+      std::string dims;
+      for (size_t i = 0; i < v.dims.size(); ++i) dims += (i ? ", " : "") + v.dims[i];
+      std::string type = v.dtype.numpy_name();
+      if (is_time_variable(v) && TimeUnits::parse(*v.attrs.text("units"), v.attrs.text("calendar").value_or("")).ok())
+        type = "datetime";
+      else if (MaskAndScale(v).packed())
+        type = "float64";
+      return fmt::format("  {} {:<{}} ({}) {} {}\n", mark, v.name, width, dims, type,
+                         coord_names.count(v.name) ? format_values(in, prefix + v.name, v) : "...");
+    };
+    out += "Coordinates:\n";
+    for (const auto& v : g.vars)
+      if (coord_names.count(v.name)) out += line(v, v.dims.size() == 1 && v.dims[0] == v.name ? "*" : " ");
+    out += "Data variables:\n";
+    for (const auto& v : g.vars)
+      if (!coord_names.count(v.name)) out += line(v, " ");
+    if (!g.attrs.empty()) {
+      out += "Attributes:\n";
+      size_t aw = 0;
+      for (const auto& a : g.attrs.items()) aw = std::max(aw, a.name.size());
+      for (const auto& a : g.attrs.items()) {
+        std::string val = a.value.is_text() && a.value.value.is_string() ? a.value.value.get<std::string>() : attr_cdl(a.value);
+        std::replace(val.begin(), val.end(), '\n', ' ');
+        if (val.size() > 70) val = val.substr(0, 67) + "...";
+        out += fmt::format("    {:<{}}  {}\n", a.name + ":", aw + 1, val);
+      }
+    }
+    for (const auto& sub : g.groups) group(sub, prefix + sub.name + "/");
+  };
+  group(root, "");
+  return out;
+}
+
+Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions& exec) {
+  struct Task {
+    size_t var;
+    Box box;
+  };
+  struct Partial {
+    uint64_t count = 0, nan = 0;
+    double min = INFINITY, max = -INFINITY, sum = 0;
+  };
+  auto vars = all_variables(in.root());
+  std::vector<Task> tasks;
+  std::vector<VarStats> out(vars.size());
+  for (size_t k = 0; k < vars.size(); ++k) {
+    const Variable& v = *vars[k].var;
+    out[k].path = vars[k].path;
+    out[k].numeric = v.dtype.is_numeric();
+    if (!out[k].numeric) continue;
+    Shape unit = in.read_chunks(vars[k].path);
+    size_t rank = v.rank();
+    if (rank == 0) {
+      tasks.push_back({k, Box{}});
+      continue;
+    }
+    if (v.size() == 0) continue;
+    Shape idx(rank, 0);
+    while (true) {
+      Box b{Shape(rank), Shape(rank)};
+      for (size_t d = 0; d < rank; ++d) {
+        b.start[d] = idx[d] * unit[d];
+        b.count[d] = std::min(unit[d], v.shape[d] - b.start[d]);
+      }
+      tasks.push_back({k, b});
+      size_t d = rank;
+      bool done = true;
+      while (d-- > 0) {
+        if ((++idx[d]) * unit[d] < v.shape[d]) {
+          done = false;
+          break;
+        }
+        idx[d] = 0;
+      }
+      if (done) break;
+    }
+  }
+  std::vector<Partial> partials(tasks.size());
+  auto task = [&](uint64_t i) -> Status {
+    const Task& t = tasks[i];
+    const Variable& v = *vars[t.var].var;
+    PG_ASSIGN_OR_RETURN(NdArray a, in.read(vars[t.var].path, t.box));
+    MaskAndScale ms(v);
+    Partial p;
+    const size_t n = a.size();
+    for (size_t j = 0; j < n; ++j) {
+      double x = ms.decode(a, j);
+      if (std::isnan(x)) {
+        ++p.nan;
+        continue;
+      }
+      ++p.count;
+      p.sum += x;
+      p.min = std::min(p.min, x);
+      p.max = std::max(p.max, x);
+    }
+    partials[i] = p;
+    return Status::Ok();
+  };
+  auto cost = [&](uint64_t i) { return tasks[i].box.size() * vars[tasks[i].var].var->dtype.itemsize * 2; };
+  PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, exec));
+  // Merge in task order: the same answer whatever the thread count.
+  std::vector<Partial> merged(vars.size());
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    Partial& m = merged[tasks[i].var];
+    const Partial& p = partials[i];
+    m.count += p.count;
+    m.nan += p.nan;
+    m.sum += p.sum;
+    m.min = std::min(m.min, p.min);
+    m.max = std::max(m.max, p.max);
+  }
+  for (size_t k = 0; k < vars.size(); ++k) {
+    out[k].count = merged[k].count;
+    out[k].nan_count = merged[k].nan;
+    if (merged[k].count) {
+      out[k].min = merged[k].min;
+      out[k].max = merged[k].max;
+      out[k].mean = merged[k].sum / double(merged[k].count);
+    } else {
+      out[k].min = out[k].max = out[k].mean = std::nan("");
+    }
+  }
+  return out;
+}
+
+Json describe_json(DatasetReader& in, const std::vector<VarStats>* stats, const std::optional<StoreStats>* store) {
+  std::function<Json(const Group&, const std::string&)> group = [&](const Group& g, const std::string& prefix) {
+    Json j;
+    j["name"] = g.name.empty() ? "/" : g.name;
+    j["dimensions"] = Json::array();
+    for (const auto& d : g.dims) j["dimensions"].push_back({{"name", d.name}, {"size", d.size}, {"unlimited", d.unlimited}});
+    j["attributes"] = g.attrs.to_json();
+    j["variables"] = Json::array();
+    for (const auto& v : g.vars) {
+      Json jv{{"name", v.name}, {"path", prefix + v.name}, {"dtype", v.dtype.numpy_name()}, {"dimensions", v.dims},
+              {"shape", v.shape}, {"attributes", v.attrs.to_json()}};
+      Json enc = Json::object();
+      if (!v.storage.chunks.empty()) enc["chunks"] = v.storage.chunks;
+      if (!v.storage.compressor.is_null()) enc["compressor"] = v.storage.compressor;
+      if (v.storage.filters.is_array() && !v.storage.filters.empty()) enc["filters"] = v.storage.filters;
+      if (v.storage.deflate_level) enc["zlib"] = v.storage.deflate_level;
+      if (v.storage.shuffle) enc["shuffle"] = true;
+      jv["encoding"] = enc;
+      if (stats)
+        for (const auto& s : *stats)
+          if (s.path == prefix + v.name && s.numeric) {
+            auto num = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
+            jv["stats"] = {{"count", s.count}, {"nan_count", s.nan_count}, {"min", num(s.min)}, {"max", num(s.max)}, {"mean", num(s.mean)}};
+          }
+      j["variables"].push_back(jv);
+    }
+    j["groups"] = Json::array();
+    for (const auto& sub : g.groups) j["groups"].push_back(group(sub, prefix + sub.name + "/"));
+    return j;
+  };
+  Json out{{"location", in.location()}, {"format", in.format_name()}, {"root", group(in.root(), "")}};
+  if (store && *store) {
+    const StoreStats& s = **store;
+    out["store"] = {{"objects", s.objects}, {"stored_bytes", s.stored_bytes}, {"raw_bytes", s.raw_bytes},
+                    {"ratio", s.stored_bytes ? double(s.raw_bytes) / double(s.stored_bytes) : 0.0},
+                    {"chunks", s.chunks_expected}, {"missing_chunks", s.chunks_missing}};
+  }
+  return out;
+}
+
+}  // namespace pangeo
+
+namespace pangeo {
+
+std::string format_stats(const std::vector<VarStats>& stats, const std::optional<StoreStats>& store) {
+  std::string out = "\nStatistics (decoded values):\n";
+  size_t w = 8;
+  for (const auto& s : stats) w = std::max(w, s.path.size());
+  out += fmt::format("  {:<{}} {:>14} {:>14} {:>14} {:>12} {:>12}\n", "variable", w, "min", "max", "mean", "count", "nan");
+  for (const auto& s : stats) {
+    if (!s.numeric) continue;
+    out += fmt::format("  {:<{}} {:>14.7g} {:>14.7g} {:>14.7g} {:>12} {:>12}\n", s.path, w, s.min, s.max, s.mean, s.count,
+                       s.nan_count);
+  }
+  if (store) {
+    const StoreStats& st = *store;
+    out += fmt::format("\nStore:\n  objects         {}\n  stored bytes    {}\n  raw bytes       {}\n  ratio           {:.2f}\n"
+                       "  chunks          {}\n  missing chunks  {}\n",
+                       st.objects, st.stored_bytes, st.raw_bytes,
+                       st.stored_bytes ? double(st.raw_bytes) / double(st.stored_bytes) : 0.0, st.chunks_expected,
+                       st.chunks_missing);
+  }
+  return out;
+}
+
+}  // namespace pangeo

@@ -1,0 +1,155 @@
+#include "cli.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+#include "pangeo/store.hpp"
+
+namespace pgtool {
+
+namespace {
+
+volatile sig_atomic_t g_signal = 0;
+
+void on_signal(int sig) {
+  if (g_signal) {
+    // A second signal: stop now, leaving no temporary behind.
+    pangeo::remove_pending_temporaries();
+    _exit(128 + sig);
+  }
+  g_signal = sig;
+  pangeo::stop_requested().store(true);
+}
+
+// A one-line progress bar on stderr, redrawn at most ten times a second.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label) : label_(std::move(label)), start_(Clock::now()) {}
+  ~ProgressBar() {
+    if (drawn_) std::fputs("\n", stderr);
+  }
+  void update(uint64_t done, uint64_t total) {
+    auto now = Clock::now();
+    if (done != total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const int width = 30;
+    double frac = total ? double(done) / double(total) : 1.0;
+    int filled = int(frac * width);
+    double secs = std::chrono::duration<double>(now - start_).count();
+    std::string bar(size_t(filled), '#');
+    bar.resize(width, '.');
+    std::fprintf(stderr, "\r%s [%s] %3d%% %llu/%llu chunks %.1fs", label_.c_str(), bar.c_str(), int(frac * 100),
+                 (unsigned long long)done, (unsigned long long)total, secs);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::string label_;
+  Clock::time_point start_, last_{};
+  bool drawn_ = false;
+};
+
+}  // namespace
+
+void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
+  if (flags & kOutput) app.add_option("-o,--output", o.output, "Output path (.zarr, .nc) or - for stdout");
+  if (flags & kOverwrite) app.add_flag("-O,--overwrite", o.overwrite, "Replace an existing output");
+  if (flags & kThreads)
+    app.add_option("-j,--threads", o.threads, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  if (flags & kMemory) app.add_option("--memory", o.memory, "Budget for data in flight, e.g. 512M");
+  if (flags & kQuiet) app.add_flag("-q,--quiet", o.quiet, "Print nothing but errors");
+  if (flags & kProgress) {
+    auto* p = app.add_flag("--progress", o.progress, "Show a progress bar even when stderr is not a terminal");
+    auto* n = app.add_flag("--no-progress", o.no_progress, "Never show a progress bar");
+    p->excludes(n);
+  }
+  if (flags & kJson) app.add_flag("--json", o.json, "Machine-readable JSON on stdout");
+  if (flags & kVars) {
+    app.add_option("-v,--vars", o.vars, "Keep only these variables (comma-separated) and their coordinates");
+    app.add_option("--drop", o.drop, "Remove these variables (comma-separated)");
+  }
+}
+
+pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const std::string& label) {
+  pangeo::ExecOptions e;
+  e.threads = o.threads;
+  if (!o.memory.empty()) {
+    auto m = pangeo::parse_size(o.memory);
+    if (!m.ok()) return m.status().with_context("--memory");
+    e.memory_budget = *m;
+  }
+  bool show = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));
+  if (show) {
+    auto bar = std::make_shared<ProgressBar>(label);
+    auto mu = std::make_shared<std::mutex>();
+    e.progress = [bar, mu](uint64_t done, uint64_t total) {
+      std::lock_guard lock(*mu);
+      bar->update(done, total);
+    };
+  }
+  return e;
+}
+
+void print_out(const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) _exit(0);  // the reader has gone: nothing more to say
+      return;
+    }
+    done += size_t(n);
+  }
+}
+
+int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body) {
+  app.set_version_flag("--version", std::string(tool) + " " PANGEO_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), e.what());
+    std::fprintf(stderr, "Run with --help for more information.\n");
+    return 2;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  pangeo::Status s;
+  try {
+    s = body();
+  } catch (const std::exception& e) {
+    s = pangeo::internal_error("{}", e.what());
+  }
+  if (g_signal) {
+    pangeo::remove_pending_temporaries();
+    return 128 + g_signal;
+  }
+  if (s.ok()) return 0;
+  if (s.code() == pangeo::ErrorCode::kCancelled) {
+    pangeo::remove_pending_temporaries();
+    return 130;
+  }
+  std::string msg = s.message();
+  for (auto& c : msg)
+    if (c == '\n') c = ' ';
+  std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), msg.c_str());
+  return 1;
+}
+
+}  // namespace pgtool

@@ -1,0 +1,46 @@
+// Command-line policy shared by every pg-* tool: common options, progress bars, error
+// printing and exit codes (0 ok, 1 failure, 2 usage, 130 / 128+signal interrupted).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "pangeo/convert.hpp"
+#include "pangeo/executor.hpp"
+#include "pangeo/status.hpp"
+
+namespace pgtool {
+
+struct CommonOptions {
+  std::string output;
+  bool overwrite = false;
+  unsigned threads = 0;
+  std::string memory;
+  bool quiet = false;
+  bool progress = false, no_progress = false;
+  bool json = false;
+  std::string vars, drop;
+};
+
+enum CommonFlags : unsigned {
+  kOutput = 1, kOverwrite = 2, kThreads = 4, kMemory = 8, kQuiet = 16, kProgress = 32, kJson = 64, kVars = 128,
+};
+
+// Adds the options named by `flags` to `app`.
+void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags);
+
+// Builds the executor options (threads, memory budget, progress bar).
+pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const std::string& label);
+
+// Runs a tool: parses the command line (usage errors exit 2), installs the signal
+// handlers, calls `body`, prints a failed Status as "pg-TOOL: error: ..." and maps it to
+// the exit code.
+int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body);
+
+// Writes to stdout; a closed pipe is not an error worth a message.
+void print_out(const std::string& text);
+
+}  // namespace pgtool
