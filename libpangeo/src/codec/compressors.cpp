@@ -222,10 +222,11 @@ class Bz2Codec final : public Codec {
 
 class LzmaCodec final : public Codec {
  public:
-  LzmaCodec(int format, int check, int preset) : format_(format), check_(check), preset_(preset) {}
+  LzmaCodec(int format, int check, int preset, Json filters)
+      : format_(format), check_(check), preset_(preset), filters_(std::move(filters)) {}
   Json config() const override {
     return {{"id", "lzma"}, {"format", format_}, {"check", check_}, {"preset", preset_ < 0 ? Json() : Json(preset_)},
-            {"filters", nullptr}};
+            {"filters", filters_}};
   }
   Result<Bytes> encode(const Bytes& in) const override {
     if (format_ != 1) return unsupported("lzma: only the xz format (format=1) is written");
@@ -240,7 +241,21 @@ class LzmaCodec final : public Codec {
   }
   Result<Bytes> decode(const Bytes& in, size_t hint) const override {
     lzma_stream s = LZMA_STREAM_INIT;
-    if (lzma_auto_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) return internal_error("lzma: init failed");
+    if (format_ == 3) {
+      // Raw streams: the filter chain comes from the configuration (LZMA1/LZMA2 presets).
+      std::vector<lzma_options_lzma> opts(filters_.size());
+      std::vector<lzma_filter> chain;
+      for (size_t i = 0; i < filters_.size(); ++i) {
+        uint64_t id = filters_[i].value("id", uint64_t(0));
+        if (id != LZMA_FILTER_LZMA2 && id != LZMA_FILTER_LZMA1) return unsupported("lzma: filter id {}", id);
+        if (lzma_lzma_preset(&opts[i], uint32_t(filters_[i].value("preset", 6)))) return invalid_argument("lzma: bad preset");
+        chain.push_back({id, &opts[i]});
+      }
+      chain.push_back({LZMA_VLI_UNKNOWN, nullptr});
+      if (lzma_raw_decoder(&s, chain.data()) != LZMA_OK) return internal_error("lzma: raw decoder init failed");
+    } else if (lzma_auto_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+      return internal_error("lzma: init failed");
+    }
     Bytes out(hint > 0 ? hint : std::max<size_t>(in.size() * 6, 1024));
     s.next_in = in.data();
     s.avail_in = in.size();
@@ -264,6 +279,7 @@ class LzmaCodec final : public Codec {
 
  private:
   int format_, check_, preset_;
+  Json filters_;
 };
 
 class BloscCodec final : public Codec {
@@ -323,8 +339,10 @@ Result<std::unique_ptr<Codec>> make_lzma(const Json& c, const DType&) {
   int format = c.value("format", 1);
   int check = c.contains("check") && c["check"].is_number() ? c["check"].get<int>() : -1;
   int preset = c.contains("preset") && c["preset"].is_number() ? c["preset"].get<int>() : -1;
-  if (c.contains("filters") && !c["filters"].is_null()) return unsupported("lzma: custom filter chains");
-  return std::unique_ptr<Codec>(new LzmaCodec(format, check, preset));
+  Json filters = c.value("filters", Json());
+  if (format == 3 && !filters.is_array()) return invalid_argument("lzma: raw format needs filters");
+  if (format != 3 && !filters.is_null()) return unsupported("lzma: filter chains outside the raw format");
+  return std::unique_ptr<Codec>(new LzmaCodec(format, check, preset, filters));
 }
 Result<std::unique_ptr<Codec>> make_blosc(const Json& c, const DType& dtype) {
   std::string cname = c.value("cname", "lz4");
