@@ -9,20 +9,20 @@ int main(int argc, char** argv) {
   pgtool::CommonOptions common;
   pangeo::ConvertRequest req;
   std::string chunks, compressor;
-  bool no_consolidated = false;
+  bool consolidated = true;
   app.add_option("INPUT", req.inputs, "Input files or stores; a quoted glob is expanded")->required();
   app.add_option("--chunks", chunks, "Output chunks, e.g. time=12,lat=-1,lon=-1 (-1: whole dimension)");
   app.add_option("--compressor", compressor,
                  "none, zlib[:L], gzip[:L], zstd[:L], lz4, bz2[:L], blosc[:CNAME[:CLEVEL[:SHUFFLE]]] "
                  "(default blosc:lz4:5:shuffle)");
   app.add_option("--format", req.format, "Output format: zarr, netcdf4, netcdf3 (default: from the name)");
-  app.add_flag("--consolidated,!--no-consolidated", no_consolidated, "Write consolidated .zmetadata (default on)");
+  app.add_flag("--consolidated,!--no-consolidated", consolidated, "Write consolidated .zmetadata (default on)");
   app.add_flag("--dry-run", req.dry_run, "Print the plan and write nothing");
   pgtool::add_common_options(app, common, ~0u);
   return pgtool::run_tool("pg-convert", app, argc, argv, [&]() -> pangeo::Status {
     req.output = common.output;
     req.overwrite = common.overwrite;
-    req.options.consolidated = !no_consolidated;
+    req.options.consolidated = consolidated;
     if (!chunks.empty()) {
       PG_ASSIGN_OR_RETURN(req.options.chunks, pangeo::parse_chunk_spec(chunks));
     }

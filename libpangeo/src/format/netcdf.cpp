@@ -5,6 +5,9 @@
 #include <cstring>
 #include <map>
 
+#include <sys/stat.h>
+
+#include "netcdf3_layout.hpp"
 #include "netcdf_lock.hpp"
 #include "pangeo/format.hpp"
 
@@ -140,6 +143,12 @@ class NetcdfReader final : public DatasetReader {
       case NC_FORMAT_NETCDF4: format_ = "netCDF-4"; netcdf4_ = true; break;
       case NC_FORMAT_NETCDF4_CLASSIC: format_ = "netCDF-4 classic model"; netcdf4_ = true; break;
       default: format_ = "netCDF"; break;
+    }
+    if (!netcdf4_) {
+      PG_ASSIGN_OR_RETURN(uint64_t need, netcdf3_required_size(path_));
+      struct stat st {};
+      if (::stat(path_.c_str(), &st) == 0 && uint64_t(st.st_size) < need)
+        return corrupt("{}: truncated netCDF-3 file ({} bytes; its header describes {})", path_, st.st_size, need);
     }
     auto s = load_group(ncid_, root_, "");
     return s.with_context(path_);

@@ -228,7 +228,14 @@ Result<std::string> format_summary(DatasetReader& in) {
       size_t aw = 0;
       for (const auto& a : g.attrs.items()) aw = std::max(aw, a.name.size());
       for (const auto& a : g.attrs.items()) {
-        std::string val = a.value.is_text() && a.value.value.is_string() ? a.value.value.get<std::string>() : attr_cdl(a.value);
+        std::string val;
+        if (a.value.is_text()) {
+          val = a.value.value.is_string() ? a.value.value.get<std::string>() : attr_cdl(a.value);
+        } else if (a.value.value.is_array()) {
+          for (size_t i = 0; i < a.value.value.size(); ++i) val += (i ? ", " : "") + a.value.value[i].dump();
+        } else {
+          val = a.value.value.dump();
+        }
         std::replace(val.begin(), val.end(), '\n', ' ');
         if (val.size() > 70) val = val.substr(0, 67) + "...";
         out += fmt::format("    {:<{}}  {}\n", a.name + ":", aw + 1, val);

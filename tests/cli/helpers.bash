@@ -1,0 +1,28 @@
+# Shared set-up for the bats suites: a scratch directory and small generated datasets.
+bats_require_minimum_version 1.5.0
+PY=/usr/bin/python3
+SRC=${PANGEO_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+export PATH="$SRC/build/bin:$PATH"
+FERRET=/usr/share/ferret-vis/data
+
+make_fixtures() {
+  export FIX="$BATS_FILE_TMPDIR/fix"
+  mkdir -p "$FIX"
+  $PY "$SRC/scripts/make-sst.py" "$FIX/sst.nc" --years 3 --res 10
+  $PY "$SRC/scripts/make-sst.py" "$FIX/parts" --years 3 --res 10 --split --format nc3
+}
+
+# Asserts the last `run` failed with exit $1 and printed exactly one line on stderr
+# starting "pg-TOOL: error:".
+assert_one_line_error() {
+  [ "$status" -eq "$1" ] || { echo "exit $status, wanted $1: $output"; return 1; }
+  local lines
+  lines=$(printf '%s\n' "$output" | grep -c . || true)
+  [ "$lines" -eq 1 ] || { echo "wanted one line, got: $output"; return 1; }
+  [[ "$output" == pg-*": error: "* ]] || { echo "bad message: $output"; return 1; }
+}
+
+# Lists entries of a directory other than the given names (no leftovers allowed).
+leftovers() {
+  ls -A "$1"
+}

@@ -1,0 +1,3 @@
+# Shared set-up of the interoperability suites.
+load ../cli/helpers
+INTEROP="$SRC/tests/interop"
