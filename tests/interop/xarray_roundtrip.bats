@@ -55,3 +55,46 @@ PY
   "$INTEROP/assert_identical.py" "$FIX/sst.nc" z.nc
   ncdump -hs z.nc | grep -q '_DeflateLevel = 4'
 }
+
+@test "CDF5 and netCDF-4 classic-model inputs" {
+  f=$(ls "$FIX"/parts/*.nc | head -1)
+  nccopy -k cdf5 "$f" cdf5.nc
+  nccopy -k nc7 "$f" classic4.nc
+  [ "$(ncdump -k cdf5.nc)" = cdf5 ]
+  roundtrip "$PWD/cdf5.nc"
+  roundtrip "$PWD/classic4.nc"
+  pg-info cdf5.nc | grep -q "netCDF-3 CDF5"
+}
+
+@test "fixed-width unicode and bytes written by xarray reach netCDF as xarray writes them" {
+  $PY - <<'PY'
+import numpy as np, xarray as xr
+ds = xr.Dataset({"u": ("x", np.array(["ab", "çd", "e"], dtype="<U2")),
+                 "s": ("x", np.array([b"abc", b"d", b""], dtype="|S3")),
+                 "flag": ("x", np.array([True, False, True]))})
+ds.to_zarr("fixed.zarr")
+PY
+  pg-convert fixed.zarr -o fixed.nc
+  "$INTEROP/assert_identical.py" fixed.zarr fixed.nc
+}
+
+@test "decoded times equal cftime's in every calendar" {
+  for cal in standard gregorian proleptic_gregorian noleap 365_day all_leap 366_day 360_day julian; do
+    $PY - "$cal" <<'PY'
+import sys, netCDF4, numpy as np
+cal = sys.argv[1]
+with netCDF4.Dataset(f"t_{cal}.nc", "w") as d:
+    d.createDimension("time", None)
+    t = d.createVariable("time", "f8", ("time",))
+    t.units = "hours since 1580-02-27 06:00:00"
+    t.calendar = cal
+    t[:] = np.array([0, 30, 24 * 2, 24 * 5000.5, 24 * 150000 + 1.5])
+PY
+    got=$(pg-info "t_$cal.nc" | sed -n 's/.* time (time) datetime //p')
+    want=$($PY -c "
+import cftime
+v = cftime.num2date([0, 30, 48, 24*5000.5, 24*150000+1.5], 'hours since 1580-02-27 06:00:00', '$cal')
+print(' '.join(x.isoformat() if (x.hour, x.minute, x.second) != (0, 0, 0) else x.strftime('%Y-%m-%d') for x in v))")
+    [ "$got" = "$want" ] || { echo "$cal: got '$got' want '$want'"; return 1; }
+  done
+}

@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -122,6 +123,10 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
     std::fprintf(stderr, "Run with --help for more information.\n");
     return 2;
   }
+  // Chunk buffers of a few MiB come and go all the time: keep them in the heap instead of
+  // mapping and unmapping them (and faulting their pages in) for every chunk.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

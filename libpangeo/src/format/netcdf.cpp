@@ -22,6 +22,36 @@ namespace {
 
 using Lock = std::lock_guard<std::recursive_mutex>;
 
+// numpy "<Un" elements (UCS-4, NUL padded) as UTF-8 strings, as netCDF4-python writes them.
+std::vector<std::string> ucs4_to_utf8(const NdArray& a) {
+  const size_t chars = a.dtype.itemsize / 4;
+  std::vector<std::string> out(a.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::string& s = out[i];
+    for (size_t c = 0; c < chars; ++c) {
+      uint32_t cp;
+      std::memcpy(&cp, a.bytes.data() + (i * chars + c) * 4, 4);
+      if (cp == 0) break;
+      if (cp < 0x80) {
+        s += char(cp);
+      } else if (cp < 0x800) {
+        s += char(0xC0 | (cp >> 6));
+        s += char(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        s += char(0xE0 | (cp >> 12));
+        s += char(0x80 | ((cp >> 6) & 0x3F));
+        s += char(0x80 | (cp & 0x3F));
+      } else {
+        s += char(0xF0 | (cp >> 18));
+        s += char(0x80 | ((cp >> 12) & 0x3F));
+        s += char(0x80 | ((cp >> 6) & 0x3F));
+        s += char(0x80 | (cp & 0x3F));
+      }
+    }
+  }
+  return out;
+}
+
 Status nc_check(int rc, const std::string& where) {
   if (rc == NC_NOERR) return Status::Ok();
   ErrorCode code = ErrorCode::kIo;
@@ -303,9 +333,15 @@ class NetcdfWriter final : public DatasetWriter {
     }
     Lock lock(netcdf_mutex());
     int rc;
-    if (data.dtype.kind == DTypeKind::kString) {
-      std::vector<const char*> p(data.strings.size());
-      for (size_t i = 0; i < p.size(); ++i) p[i] = data.strings[i].c_str();
+    if (data.dtype.kind == DTypeKind::kString || data.dtype.kind == DTypeKind::kUnicode) {
+      std::vector<std::string> utf8;
+      const std::vector<std::string>* strings = &data.strings;
+      if (data.dtype.kind == DTypeKind::kUnicode) {
+        utf8 = ucs4_to_utf8(data);
+        strings = &utf8;
+      }
+      std::vector<const char*> p(strings->size());
+      for (size_t i = 0; i < p.size(); ++i) p[i] = (*strings)[i].c_str();
       rc = nc_put_vara_string(it->second.grp, it->second.varid, start.data(), count.data(), p.data());
     } else {
       rc = nc_put_vara(it->second.grp, it->second.varid, start.data(), count.data(), data.bytes.data());
@@ -421,8 +457,8 @@ class NetcdfWriter final : public DatasetWriter {
 
   Status define_variable(int grp, const Variable& v, const std::string& prefix) {
     bool nc3 = format_ == OutputFormat::kNetcdf3;
-    if (v.dtype.kind == DTypeKind::kUnicode) return unsupported("fixed-width unicode strings");
-    if (nc3 && v.dtype.kind == DTypeKind::kString) return unsupported("netCDF-3 has no string type");
+    if (nc3 && (v.dtype.kind == DTypeKind::kString || v.dtype.kind == DTypeKind::kUnicode))
+      return unsupported("netCDF-3 has no string type");
     PG_ASSIGN_OR_RETURN(nc_type t, nc_type_of(v.dtype));
     std::vector<int> dimids;
     for (const auto& d : v.dims) {

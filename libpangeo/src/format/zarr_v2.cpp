@@ -454,7 +454,9 @@ class ZarrV2Writer final : public DatasetWriter {
       copy_region(data, box.start, padded, box.start, Box{box.start, box.count});
       src = &padded;
     }
+    // `current` points at the latest encoding, starting with the chunk's own bytes (no copy).
     Bytes bytes;
+    const Bytes* current = &src->bytes;
     size_t f = 0;
     if (a.dtype.kind == DTypeKind::kString) {
       if (a.pipeline.filters.empty() || !a.pipeline.filters[0]->is_object_codec())
@@ -462,21 +464,22 @@ class ZarrV2Writer final : public DatasetWriter {
       auto e = a.pipeline.filters[0]->encode_strings(src->strings);
       if (!e.ok()) return ctx(e.status());
       bytes = std::move(e).value();
+      current = &bytes;
       f = 1;
-    } else {
-      bytes = src->bytes;
     }
     for (; f < a.pipeline.filters.size(); ++f) {
-      auto e = a.pipeline.filters[f]->encode(bytes);
+      auto e = a.pipeline.filters[f]->encode(*current);
       if (!e.ok()) return ctx(e.status());
       bytes = std::move(e).value();
+      current = &bytes;
     }
     if (a.pipeline.compressor) {
-      auto e = a.pipeline.compressor->encode(bytes);
+      auto e = a.pipeline.compressor->encode(*current);
       if (!e.ok()) return ctx(e.status());
       bytes = std::move(e).value();
+      current = &bytes;
     }
-    return ctx(store_->put(key, bytes));
+    return ctx(store_->put(key, *current));
   }
 
   Status finish() override {
@@ -538,7 +541,7 @@ class ZarrV2Writer final : public DatasetWriter {
     } else {
       a.fill.assign(v.dtype.itemsize, 0);
     }
-    attrs.erase("_FillValue");
+    if (v.dtype.is_numeric()) attrs.erase("_FillValue");
     Json za{{"chunks", a.chunks},
             {"compressor", v.storage.compressor},
             {"dtype", numpy_dtype_string(v.dtype)},

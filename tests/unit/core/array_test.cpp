@@ -1,0 +1,95 @@
+#include <gtest/gtest.h>
+
+#include "pangeo/array.hpp"
+#include "pangeo/dataset.hpp"
+
+using namespace pangeo;
+
+TEST(Array, CopyRegionBetweenOffsets) {
+  NdArray src(DType::of(DTypeKind::kInt32), {4, 5});
+  for (int i = 0; i < 20; ++i) src.data<int32_t>()[i] = i;
+  NdArray dst(DType::of(DTypeKind::kInt32), {2, 3});
+  // src covers rows 10..13, cols 20..24; dst covers rows 11..12, cols 21..23.
+  copy_region(src, {10, 20}, dst, {11, 21}, Box{{11, 21}, {2, 3}});
+  EXPECT_EQ(std::vector<int32_t>(dst.data<int32_t>(), dst.data<int32_t>() + 6),
+            (std::vector<int32_t>{6, 7, 8, 11, 12, 13}));
+}
+
+TEST(Array, CopyRegionStringsAndScalars) {
+  NdArray s(DType::of(DTypeKind::kString), {3});
+  s.strings = {"a", "bb", "ccc"};
+  NdArray d(DType::of(DTypeKind::kString), {2});
+  copy_region(s, {0}, d, {1}, Box{{1}, {2}});
+  EXPECT_EQ(d.strings, (std::vector<std::string>{"bb", "ccc"}));
+  NdArray a(DType::of(DTypeKind::kFloat64), {}), b(DType::of(DTypeKind::kFloat64), {});
+  a.data<double>()[0] = 2.5;
+  copy_region(a, {}, b, {}, Box{});
+  EXPECT_EQ(b.data<double>()[0], 2.5);
+}
+
+TEST(Array, FortranOrderRoundTrip) {
+  NdArray c(DType::of(DTypeKind::kInt16), {2, 3, 4});
+  for (int i = 0; i < 24; ++i) c.data<int16_t>()[i] = int16_t(i);
+  NdArray f = c_to_fortran(c);
+  // Fortran element (i,j,k) sits at i + 2j + 6k; C element at 12i + 4j + k.
+  EXPECT_EQ(f.data<int16_t>()[1 + 2 * 2 + 6 * 3], c.data<int16_t>()[12 * 1 + 4 * 2 + 3]);
+  NdArray back = fortran_to_c(f);
+  EXPECT_EQ(back.bytes, c.bytes);
+}
+
+TEST(Array, IntersectBoxes) {
+  Box out;
+  EXPECT_TRUE(intersect(Box{{0, 0}, {10, 10}}, Box{{5, 8}, {10, 10}}, &out));
+  EXPECT_EQ(out, (Box{{5, 8}, {5, 2}}));
+  EXPECT_FALSE(intersect(Box{{0}, {5}}, Box{{5}, {5}}, &out));
+}
+
+TEST(DType, NumpyStringsRoundTrip) {
+  for (const char* s : {"<f4", "<f8", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8", "|b1", "|S1", "|S7",
+                        "<U4", "|O", "<c8", "<f2"}) {
+    auto d = parse_numpy_dtype(s);
+    ASSERT_TRUE(d.ok()) << s;
+    EXPECT_EQ(numpy_dtype_string(*d), s);
+  }
+  bool big = false;
+  auto be = parse_numpy_dtype(">f8", &big);
+  ASSERT_TRUE(be.ok());
+  EXPECT_TRUE(big);
+  EXPECT_FALSE(parse_numpy_dtype("<M8[ns]").ok());
+  EXPECT_FALSE(parse_numpy_dtype("float").ok());
+}
+
+TEST(DType, HalfFloats) {
+  for (float f : {0.0f, 1.0f, -2.5f, 65504.0f, 6.1035156e-05f, 5.9604645e-08f}) EXPECT_EQ(half_to_float(float_to_half(f)), f);
+  EXPECT_TRUE(std::isinf(half_to_float(float_to_half(1e6f))));
+  EXPECT_TRUE(std::isnan(half_to_float(float_to_half(std::nanf("")))));
+}
+
+TEST(Attributes, FillValueJsonForms) {
+  DType f4 = DType::of(DTypeKind::kFloat32);
+  auto nan = json_to_scalar_bytes("NaN", f4);
+  ASSERT_TRUE(nan.ok());
+  EXPECT_TRUE(std::isnan(load_as_double(f4, nan->data(), 0)));
+  EXPECT_EQ(scalar_bytes_to_json(*nan, f4), "NaN");
+  auto inf = json_to_scalar_bytes("-Infinity", f4);
+  EXPECT_EQ(scalar_bytes_to_json(*inf, f4), "-Infinity");
+  auto big = json_to_scalar_bytes(Json(uint64_t(18446744073709551615ull)), DType::of(DTypeKind::kUInt64));
+  EXPECT_EQ(scalar_bytes_to_json(*big, DType::of(DTypeKind::kUInt64)), Json(uint64_t(18446744073709551615ull)));
+  EXPECT_FALSE(json_to_scalar_bytes("banana", f4).ok());
+}
+
+TEST(Attributes, KeepOrderAndTypes) {
+  Attributes a;
+  a.set("units", AttrValue::text("K"));
+  a.set("scale_factor", AttrValue::number(0.5, DType::of(DTypeKind::kFloat32)));
+  a.set("units", AttrValue::text("degC"));
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a.items()[0].name, "units");
+  EXPECT_EQ(a.text("units"), "degC");
+  EXPECT_EQ(a.number("scale_factor"), 0.5);
+  Attributes back = Attributes::from_json(Json::parse(R"({"n": 3, "f": 1.5, "s": "x", "l": [1, 2.5], "t": ["a", "b"]})"));
+  EXPECT_EQ(back.find("n")->dtype.kind, DTypeKind::kInt64);
+  EXPECT_EQ(back.find("f")->dtype.kind, DTypeKind::kFloat64);
+  EXPECT_EQ(back.find("l")->dtype.kind, DTypeKind::kFloat64);
+  EXPECT_EQ(back.find("t")->dtype.kind, DTypeKind::kString);
+}
