@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "pangeo/codec.hpp"
 #include "pangeo/store.hpp"
 
 namespace pgtool {
@@ -95,6 +96,31 @@ pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const s
     };
   }
   return e;
+}
+
+void add_output_options(CLI::App& app, OutputOptions& o) {
+  app.add_option("--format", o.format, "Output format: zarr, netcdf4, netcdf3 (default: from the name)");
+  app.add_option("--compressor", o.compressor, "Output compressor, as for pg-convert");
+  app.add_option("--chunks", o.chunks, "Output chunks, e.g. time=12,lat=-1");
+}
+
+pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
+                            const CommonOptions& common, const OutputOptions& out, const pangeo::ExecOptions& exec) {
+  pangeo::ConvertRequest req;
+  req.inputs = inputs;
+  req.output = common.output;
+  req.format = out.format;
+  req.overwrite = common.overwrite;
+  req.options.exec = exec;
+  if (!out.chunks.empty()) {
+    PG_ASSIGN_OR_RETURN(req.options.chunks, pangeo::parse_chunk_spec(out.chunks));
+  }
+  if (!out.compressor.empty()) {
+    PG_ASSIGN_OR_RETURN(req.options.compressor, pangeo::parse_compressor_spec(out.compressor));
+  }
+  req.options.keep_vars = pangeo::split_list(common.vars);
+  req.options.drop_vars = pangeo::split_list(common.drop);
+  return pangeo::write_dataset(result, req).status();
 }
 
 void print_out(const std::string& text) {

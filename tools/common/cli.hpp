@@ -40,6 +40,16 @@ pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const s
 // the exit code.
 int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body);
 
+// Adds the options every tool that writes a dataset shares: --format, --compressor, --chunks.
+struct OutputOptions {
+  std::string format, compressor, chunks;
+};
+void add_output_options(CLI::App& app, OutputOptions& o);
+
+// Writes `result` to common.output (atomically, format from the name or --format).
+pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
+                            const CommonOptions& common, const OutputOptions& out, const pangeo::ExecOptions& exec);
+
 // Writes to stdout; a closed pipe is not an error worth a message.
 void print_out(const std::string& text);
 

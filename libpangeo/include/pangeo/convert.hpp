@@ -62,6 +62,9 @@ struct ConvertRequest {
   ConvertOptions options;
 };
 Result<ConvertPlan> convert_dataset(const ConvertRequest& request);
+// The second half of convert_dataset: writes an opened (or derived) dataset to
+// request.output; request.inputs are only checked against the output path.
+Result<ConvertPlan> write_dataset(DatasetReader& in, const ConvertRequest& request);
 // The plan as text (--dry-run) or JSON.
 std::string format_plan(const ConvertPlan& plan, bool json);
 

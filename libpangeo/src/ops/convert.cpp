@@ -224,8 +224,15 @@ namespace pangeo {
 
 Result<ConvertPlan> convert_dataset(const ConvertRequest& req) {
   if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
-  PG_ASSIGN_OR_RETURN(OutputFormat format, output_format_for(req.output, req.format));
+  PG_RETURN_IF_ERROR(output_format_for(req.output, req.format).status());
   PG_ASSIGN_OR_RETURN(auto in, open_inputs(req.inputs));
+  return write_dataset(*in, req);
+}
+
+Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& req) {
+  if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
+  PG_ASSIGN_OR_RETURN(OutputFormat format, output_format_for(req.output, req.format));
+  DatasetReader* in = &in_ref;
   for (const auto& input : req.inputs) {
     std::error_code ec;
     if (std::filesystem::exists(req.output, ec) && std::filesystem::equivalent(input, req.output, ec))

@@ -1,0 +1,90 @@
+// Reductions with xarray's semantics: over dimensions (pg-reduce), over groups of a
+// coordinate (pg-groupby), rolling windows, and anomalies from a group statistic.
+// Sums, means, variances, extremes and counts are mergeable float64 accumulators over
+// input chunks (init / add chunk / merge / finish), merged in chunk order so the answer
+// does not depend on the thread count; medians and quantiles are exact, per output block.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pangeo/executor.hpp"
+#include "pangeo/format.hpp"
+
+namespace pangeo {
+
+enum class ReduceOp { kMean, kSum, kMin, kMax, kStd, kVar, kCount, kMedian, kQuantile };
+
+struct OpSpec {
+  ReduceOp op = ReduceOp::kMean;
+  double q = 0.5;     // quantile
+  int ddof = 0;       // std, var
+  bool skipna = true;
+};
+// "mean", "sum", "min", "max", "std", "var", "count", "median", "quantile:0.9".
+Result<OpSpec> parse_op(const std::string& text);
+
+struct ReduceOptions {
+  std::vector<std::string> dims;  // dimensions to reduce
+  OpSpec op;
+  std::string weights;            // "", "cos-lat" or a variable name (mean and sum only)
+  ExecOptions exec;
+};
+
+struct GroupByOptions {
+  std::string by;        // time.month|time.season|time.year|time.dayofyear|time.day|time.hour|VAR
+  std::string resample;  // "time=day|month|season|year"
+  bool anomaly = false;  // each value minus its group's statistic
+  OpSpec op;
+  ExecOptions exec;
+};
+
+struct RollingOptions {
+  std::string dim;
+  uint64_t window = 1;
+  bool center = false;
+  std::optional<uint64_t> min_periods;
+  OpSpec op;
+};
+
+// The results, as readers of the output dataset (computed, or lazy where the output is
+// shaped like the input).
+Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetReader> in, const ReduceOptions& o);
+Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetReader> in, const GroupByOptions& o);
+Result<std::unique_ptr<DatasetReader>> rolling_dataset(std::shared_ptr<DatasetReader> in, const RollingOptions& o);
+
+// A dataset whose variables are computed arrays, lazy functions of a box, or variables of
+// another reader passed through unchanged.
+class DerivedReader : public DatasetReader {
+ public:
+  using Compute = std::function<Result<NdArray>(const Box&)>;
+  DerivedReader(std::shared_ptr<DatasetReader> source, Group root, std::string format)
+      : source_(std::move(source)), root_(std::move(root)), format_(std::move(format)) {}
+  void set_array(const std::string& path, NdArray a) { arrays_[path] = std::move(a); }
+  void set_compute(const std::string& path, Compute f, Shape chunks) {
+    computes_[path] = std::move(f);
+    chunks_[path] = std::move(chunks);
+  }
+  const Group& root() const override { return root_; }
+  std::string format_name() const override { return format_; }
+  std::string location() const override { return source_ ? source_->location() : "memory"; }
+  Shape read_chunks(const std::string& path) const override;
+  Result<NdArray> read(const std::string& path, const Box& box) override;
+
+ private:
+  std::shared_ptr<DatasetReader> source_;
+  Group root_;
+  std::string format_;
+  std::map<std::string, NdArray> arrays_;
+  std::map<std::string, Compute> computes_;
+  std::map<std::string, Shape> chunks_;
+};
+
+// The dtype xarray decodes a variable to (masking and packing make floats).
+DType decoded_dtype(const Variable& v);
+
+}  // namespace pangeo

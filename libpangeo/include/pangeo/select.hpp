@@ -1,0 +1,50 @@
+// Selection by position (isel) and by coordinate label (sel), as xarray's isel/sel:
+// a lazy view of a dataset that reads only what the selection touches.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pangeo/format.hpp"
+
+namespace pangeo {
+
+struct SelectOptions {
+  std::vector<std::string> isel;  // "dim=SPEC": N, START:STOP[:STEP] (Python), comma list
+  std::vector<std::string> sel;   // "dim=SPEC": LABEL, A:B (inclusive), comma list
+  std::string method;             // "" (exact) or "nearest"
+  std::optional<double> tolerance;
+};
+
+// The positions one dimension keeps, in output order; `scalar` drops the dimension
+// (a single label or position, as xarray does).
+struct DimIndexer {
+  std::string dim;
+  std::vector<uint64_t> index;
+  bool scalar = false;
+};
+
+// Resolves the selections against `in`'s coordinates. Errors: unknown dimension,
+// unparsable label or date, label not found (or nothing within --tolerance), empty
+// selection, slice on a non-monotonic coordinate.
+Result<std::vector<DimIndexer>> resolve_selection(DatasetReader& in, const SelectOptions& options);
+
+// A view of `in` with the indexers applied to every variable that has their dimensions.
+std::unique_ptr<DatasetReader> make_selection_reader(std::shared_ptr<DatasetReader> in,
+                                                     std::vector<DimIndexer> indexers);
+
+// Start and end (exclusive), in seconds of `units`' calendar, of the period a CF time
+// string names: "1982", "1982-08", "1982-08-07", "1982-08-07T12", "1982-08-07 12:30:00".
+// `exact` is set when the string names an instant to the second.
+struct TimeSpan {
+  double start = 0, end = 0;
+  bool exact = false;
+};
+Result<TimeSpan> parse_time_label(const std::string& text, const class TimeUnits& units);
+
+// Reads a whole 1-D variable as doubles (decoded: masked values NaN, packing applied).
+Result<std::vector<double>> read_coordinate(DatasetReader& in, const std::string& path);
+
+}  // namespace pangeo

@@ -1,0 +1,555 @@
+#include "pangeo/select.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+
+#include "pangeo/cf.hpp"
+#include "pangeo/convert.hpp"
+
+namespace pangeo {
+
+Result<std::vector<double>> read_coordinate(DatasetReader& in, const std::string& path) {
+  PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(in.root(), path));
+  const Variable& v = *ref.var;
+  if (v.rank() != 1 || !v.dtype.is_numeric()) return invalid_argument("\"{}\" is not a 1-D numeric coordinate", path);
+  PG_ASSIGN_OR_RETURN(NdArray a, in.read(path, Box::whole(v.shape)));
+  MaskAndScale ms(v);
+  std::vector<double> out(a.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = ms.decode(a, i);
+  return out;
+}
+
+Result<TimeSpan> parse_time_label(const std::string& text, const TimeUnits& units) {
+  static const std::regex re(R"(^\s*(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{2})(?::(\d{2}(?:\.\d*)?))?)?)?)?)?\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, re)) return invalid_argument("cannot parse the date \"{}\"", text);
+  int64_t y = std::stoll(m[1]);
+  int mo = m[2].matched ? std::stoi(m[2]) : 1, d = m[3].matched ? std::stoi(m[3]) : 1;
+  int month_days = units.calendar() == Calendar::k360Day ? 30 : 31;
+  if (mo < 1 || mo > 12 || d < 1 || d > month_days) return invalid_argument("no such date \"{}\"", text);
+  int64_t y2 = y, mo2 = mo, d2 = d;
+  double start_secs = 0, len_secs = 0;
+  Calendar cal = units.calendar();
+  auto day0 = [&](int64_t yy, int mm, int dd) { return double(days_from_date(cal, yy, mm, dd)) * 86400.0; };
+  TimeSpan span;
+  double start = day0(y, mo, d);
+  if (!m[2].matched) {
+    span.start = start;
+    span.end = day0(y + 1, 1, 1);
+  } else if (!m[3].matched) {
+    span.start = start;
+    span.end = mo == 12 ? day0(y + 1, 1, 1) : day0(y, mo + 1, 1);
+  } else {
+    // Check the day exists in this calendar (e.g. no 29 Feb in noleap).
+    int64_t cy;
+    int cm, cd;
+    date_from_days(cal, days_from_date(cal, y, mo, d), &cy, &cm, &cd);
+    if (cy != y || cm != mo || cd != d) return invalid_argument("no such date \"{}\" in the {} calendar", text, calendar_name(cal));
+    if (!m[4].matched) {
+      span.start = start;
+      span.end = start + 86400.0;
+      span.exact = false;
+    } else {
+      start_secs = std::stoi(m[4]) * 3600.0;
+      len_secs = 3600;
+      if (m[5].matched) {
+        start_secs += std::stoi(m[5]) * 60.0;
+        len_secs = 60;
+      }
+      if (m[6].matched) {
+        start_secs += std::stod(m[6]);
+        len_secs = 1;
+        span.exact = true;
+      }
+      span.start = start + start_secs;
+      span.end = span.start + len_secs;
+    }
+  }
+  (void)y2; (void)mo2; (void)d2;
+  // Convert from "seconds since day 0" to the units' value axis.
+  span.start = units.from_seconds(span.start) * units.unit_seconds();
+  span.end = units.from_seconds(span.end) * units.unit_seconds();
+  return span;
+}
+
+namespace {
+
+Result<std::pair<std::string, std::string>> split_assignment(const std::string& item, const char* option) {
+  auto eq = item.find('=');
+  if (eq == std::string::npos || eq == 0) return invalid_argument("{} {}: expected DIM=VALUE", option, item);
+  return std::make_pair(item.substr(0, eq), item.substr(eq + 1));
+}
+
+Result<int64_t> parse_int(const std::string& s, const std::string& ctx) {
+  try {
+    size_t used = 0;
+    long long v = std::stoll(s, &used);
+    if (used != s.size()) throw std::invalid_argument(s);
+    return int64_t(v);
+  } catch (const std::exception&) {
+    return invalid_argument("{}: \"{}\" is not an integer", ctx, s);
+  }
+}
+
+Result<double> parse_number(const std::string& s, const std::string& ctx) {
+  try {
+    size_t used = 0;
+    double v = std::stod(s, &used);
+    if (used != s.size()) throw std::invalid_argument(s);
+    return v;
+  } catch (const std::exception&) {
+    return invalid_argument("{}: \"{}\" is not a number", ctx, s);
+  }
+}
+
+// Python slice semantics for `n` elements.
+Result<std::vector<uint64_t>> python_slice(const std::string& spec, uint64_t n, const std::string& ctx) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (true) {
+    size_t c = spec.find(':', pos);
+    parts.push_back(spec.substr(pos, c == std::string::npos ? std::string::npos : c - pos));
+    if (c == std::string::npos) break;
+    pos = c + 1;
+  }
+  if (parts.size() > 3) return invalid_argument("{}: bad slice \"{}\"", ctx, spec);
+  int64_t step = 1;
+  if (parts.size() == 3 && !parts[2].empty()) {
+    PG_ASSIGN_OR_RETURN(step, parse_int(parts[2], ctx));
+    if (step == 0) return invalid_argument("{}: slice step cannot be zero", ctx);
+  }
+  const int64_t len = int64_t(n);
+  auto bound = [&](const std::string& s, bool is_start) -> Result<int64_t> {
+    if (s.empty()) return step > 0 ? (is_start ? 0 : len) : (is_start ? len - 1 : -1);
+    PG_ASSIGN_OR_RETURN(int64_t v, parse_int(s, ctx));
+    if (v < 0) v += len;
+    if (step > 0) return std::clamp<int64_t>(v, 0, len);
+    return std::clamp<int64_t>(v, -1, len - 1);
+  };
+  PG_ASSIGN_OR_RETURN(int64_t start, bound(parts[0], true));
+  PG_ASSIGN_OR_RETURN(int64_t stop, bound(parts.size() > 1 ? parts[1] : "", false));
+  std::vector<uint64_t> out;
+  for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) out.push_back(uint64_t(i));
+  return out;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t c = s.find(',', pos);
+    out.push_back(s.substr(pos, c == std::string::npos ? std::string::npos : c - pos));
+    if (c == std::string::npos) break;
+    pos = c + 1;
+  }
+  return out;
+}
+
+// Coordinate facts for label selection.
+struct Axis {
+  std::string dim;
+  std::vector<double> values;  // numbers, or time values in the units' unit
+  std::optional<TimeUnits> time;
+  bool increasing = true, decreasing = true;
+  bool longitude = false;
+};
+
+Result<Axis> load_axis(DatasetReader& in, const std::string& dim) {
+  Axis a;
+  a.dim = dim;
+  const Variable* v = in.root().find_var(dim);
+  if (!v || v->rank() != 1 || v->dims[0] != dim)
+    return invalid_argument("--sel {}: no coordinate variable \"{}\" to select labels from", dim, dim);
+  PG_ASSIGN_OR_RETURN(a.values, read_coordinate(in, dim));
+  if (is_time_variable(*v)) {
+    auto tu = TimeUnits::parse(*v->attrs.text("units"), v->attrs.text("calendar").value_or(""));
+    if (tu.ok()) {
+      a.time = *tu;
+      for (auto& x : a.values) x *= tu->unit_seconds();  // compare in seconds
+    }
+  }
+  for (size_t i = 1; i < a.values.size(); ++i) {
+    if (!(a.values[i] > a.values[i - 1])) a.increasing = false;
+    if (!(a.values[i] < a.values[i - 1])) a.decreasing = false;
+  }
+  auto units = v->attrs.text("units").value_or("");
+  std::string lower = dim;
+  for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  a.longitude = units == "degrees_east" || units == "degree_east" || units == "degrees_E" || lower == "lon" ||
+                lower == "longitude" || v->attrs.text("standard_name").value_or("") == "longitude";
+  return a;
+}
+
+Result<double> parse_label(const Axis& a, const std::string& s, TimeSpan* span) {
+  if (a.time) {
+    PG_ASSIGN_OR_RETURN(*span, parse_time_label(s, *a.time));
+    return span->start;
+  }
+  std::string ctx = "--sel " + a.dim;
+  PG_ASSIGN_OR_RETURN(double v, parse_number(s, ctx));
+  span->start = span->end = v;
+  span->exact = true;
+  return v;
+}
+
+// Brings a longitude label into [min, min + 360) of a global longitude coordinate, so that
+// -180..180 requests work on 0..360 grids and the other way round.
+double wrap_longitude(const Axis& a, double x) {
+  if (!a.longitude || a.values.empty()) return x;
+  double lo = *std::min_element(a.values.begin(), a.values.end());
+  double hi = *std::max_element(a.values.begin(), a.values.end());
+  if (hi - lo < 180) return x;
+  double y = lo + std::fmod(x - lo, 360.0);
+  if (y < lo) y += 360.0;
+  return y;
+}
+
+std::string show(const Axis& a, double x) {
+  if (a.time) return a.time->to_datetime(x / a.time->unit_seconds()).iso();
+  return fmt::format("{}", x);
+}
+
+Result<uint64_t> pick_one(const Axis& a, double x, const TimeSpan& span, const SelectOptions& o, const std::string& text) {
+  const auto& v = a.values;
+  if (o.method == "nearest") {
+    size_t best = 0;
+    for (size_t i = 1; i < v.size(); ++i)
+      if (std::fabs(v[i] - x) < std::fabs(v[best] - x)) best = i;
+    if (v.empty()) return invalid_argument("--sel {}: empty coordinate", a.dim);
+    double tol = o.tolerance ? *o.tolerance * (a.time ? a.time->unit_seconds() : 1.0) : INFINITY;
+    if (std::fabs(v[best] - x) > tol)
+      return not_found("--sel {}={}: no value within tolerance {} (nearest is {})", a.dim, text, *o.tolerance, show(a, v[best]));
+    return uint64_t(best);
+  }
+  for (size_t i = 0; i < v.size(); ++i)
+    if (v[i] == x || (a.time && span.exact && std::fabs(v[i] - x) < 1e-6)) return uint64_t(i);
+  return not_found("--sel {}={}: no such label (the coordinate runs from {} to {})", a.dim, text,
+                   v.empty() ? "?" : show(a, v.front()), v.empty() ? "?" : show(a, v.back()));
+}
+
+Result<DimIndexer> label_selection(DatasetReader& in, const std::string& dim, const std::string& spec,
+                                   const SelectOptions& o) {
+  PG_ASSIGN_OR_RETURN(Axis a, load_axis(in, dim));
+  DimIndexer out;
+  out.dim = dim;
+  const std::string ctx = "--sel " + dim + "=" + spec;
+  if (spec.find(':') != std::string::npos) {
+    size_t c = spec.find(':');
+    std::string lo_s = spec.substr(0, c), hi_s = spec.substr(c + 1);
+    if (!a.increasing && !a.decreasing) return invalid_argument("{}: slice on a non-monotonic coordinate \"{}\"", ctx, dim);
+    double lo = -INFINITY, hi = INFINITY;
+    TimeSpan s;
+    if (!lo_s.empty()) {
+      PG_ASSIGN_OR_RETURN(lo, parse_label(a, lo_s, &s));
+      lo = s.start;
+    }
+    if (!hi_s.empty()) {
+      PG_ASSIGN_OR_RETURN(hi, parse_label(a, hi_s, &s));
+      // Partial dates end where their period ends; numbers are inclusive bounds.
+      hi = a.time ? s.end - 1e-6 : s.end;
+    }
+    if (a.longitude && !a.time) {
+      if (!lo_s.empty()) lo = wrap_longitude(a, lo);
+      if (!hi_s.empty()) hi = wrap_longitude(a, hi);
+    }
+    const auto& v = a.values;
+    if (a.longitude && a.increasing && lo > hi && !lo_s.empty() && !hi_s.empty()) {
+      // Across the seam: from lo to the end, then from the start to hi.
+      for (size_t i = 0; i < v.size(); ++i)
+        if (v[i] >= lo) out.index.push_back(i);
+      for (size_t i = 0; i < v.size(); ++i)
+        if (v[i] <= hi) out.index.push_back(i);
+    } else {
+      // Decreasing coordinates accept bounds in either order (xarray needs them high:low).
+      double a_lo = std::min(lo, hi), a_hi = std::max(lo, hi);
+      if (a.increasing || lo_s.empty() || hi_s.empty()) a_lo = lo, a_hi = hi;
+      if (a.decreasing && !a.increasing && (lo_s.empty() || hi_s.empty())) {
+        // xarray: slice(high, None) on a decreasing axis runs downwards from high.
+        a_lo = hi_s.empty() ? -INFINITY : hi;
+        a_hi = lo_s.empty() ? INFINITY : lo;
+        if (!lo_s.empty() && hi_s.empty()) a_lo = -INFINITY, a_hi = lo;
+        if (lo_s.empty() && !hi_s.empty()) a_lo = hi, a_hi = INFINITY;
+      }
+      for (size_t i = 0; i < v.size(); ++i)
+        if (v[i] >= a_lo && v[i] <= a_hi) out.index.push_back(i);
+    }
+    if (out.index.empty()) return not_found("{}: selects nothing (the coordinate runs from {} to {})", ctx,
+                                            show(a, a.values.front()), show(a, a.values.back()));
+    return out;
+  }
+  auto items = split_commas(spec);
+  for (const auto& item : items) {
+    TimeSpan s;
+    PG_ASSIGN_OR_RETURN(double x, parse_label(a, item, &s));
+    if (a.longitude && !a.time) x = wrap_longitude(a, x);
+    if (a.time && o.method.empty() && !s.exact) {
+      // A partial date without --method selects its whole period (xarray's partial
+      // string indexing); a date that is exactly one of the values selects it.
+      std::vector<uint64_t> in_period;
+      for (size_t i = 0; i < a.values.size(); ++i)
+        if (a.values[i] >= s.start && a.values[i] < s.end) in_period.push_back(i);
+      bool single_exact = in_period.size() == 1 && std::fabs(a.values[in_period[0]] - s.start) < 1e-6;
+      if (items.size() == 1 && !single_exact) {
+        if (in_period.empty()) return not_found("{}: no {} in that period", ctx, dim);
+        out.index = in_period;
+        return out;
+      }
+      if (!single_exact) return not_found("{}: \"{}\" is not one of the values", ctx, item);
+      out.index.push_back(in_period[0]);
+      continue;
+    }
+    PG_ASSIGN_OR_RETURN(uint64_t i, pick_one(a, x, s, o, item));
+    out.index.push_back(i);
+  }
+  out.scalar = items.size() == 1;
+  return out;
+}
+
+Result<DimIndexer> position_selection(const Group& root, const std::string& dim, const std::string& spec) {
+  const Dimension* d = root.find_dim(dim);
+  if (!d) return not_found("--isel: no dimension \"{}\"", dim);
+  DimIndexer out;
+  out.dim = dim;
+  const std::string ctx = "--isel " + dim + "=" + spec;
+  if (spec.find(':') != std::string::npos) {
+    PG_ASSIGN_OR_RETURN(out.index, python_slice(spec, d->size, ctx));
+    if (out.index.empty()) return invalid_argument("{}: selects nothing", ctx);
+    return out;
+  }
+  auto items = split_commas(spec);
+  for (const auto& item : items) {
+    PG_ASSIGN_OR_RETURN(int64_t i, parse_int(item, ctx));
+    int64_t j = i < 0 ? i + int64_t(d->size) : i;
+    if (j < 0 || j >= int64_t(d->size))
+      return invalid_argument("{}: position {} is outside 0..{}", ctx, i, d->size - 1);
+    out.index.push_back(uint64_t(j));
+  }
+  out.scalar = items.size() == 1;
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<DimIndexer>> resolve_selection(DatasetReader& in, const SelectOptions& o) {
+  if (!o.method.empty() && o.method != "nearest")
+    return invalid_argument("--method {}: only \"nearest\" is supported", o.method);
+  if (o.tolerance && o.method.empty()) return invalid_argument("--tolerance needs --method nearest");
+  std::vector<DimIndexer> out;
+  auto seen = [&](const std::string& dim) {
+    return std::any_of(out.begin(), out.end(), [&](const DimIndexer& x) { return x.dim == dim; });
+  };
+  for (const auto& item : o.isel) {
+    PG_ASSIGN_OR_RETURN(auto kv, split_assignment(item, "--isel"));
+    if (seen(kv.first)) return invalid_argument("dimension \"{}\" selected twice", kv.first);
+    PG_ASSIGN_OR_RETURN(DimIndexer d, position_selection(in.root(), kv.first, kv.second));
+    out.push_back(std::move(d));
+  }
+  for (const auto& item : o.sel) {
+    PG_ASSIGN_OR_RETURN(auto kv, split_assignment(item, "--sel"));
+    if (seen(kv.first)) return invalid_argument("dimension \"{}\" selected twice", kv.first);
+    if (!in.root().find_dim(kv.first)) return not_found("--sel: no dimension \"{}\"", kv.first);
+    PG_ASSIGN_OR_RETURN(DimIndexer d, label_selection(in, kv.first, kv.second, o));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+namespace {
+
+// One dimension's source ranges: contiguous runs of the index list, or one bounding
+// range with a gather when the list is scattered.
+struct Segment {
+  uint64_t src_start, src_count;  // source range read
+  uint64_t out_start, out_count;  // positions of the output it fills
+  std::vector<uint64_t> offsets;  // per output position: index within the source range
+};
+
+class SelectionReader final : public DatasetReader {
+ public:
+  SelectionReader(std::shared_ptr<DatasetReader> in, std::vector<DimIndexer> idx)
+      : in_(std::move(in)), idx_(std::move(idx)) {
+    root_ = transform(in_->root());
+  }
+  const Group& root() const override { return root_; }
+  std::string format_name() const override { return in_->format_name(); }
+  std::string location() const override { return in_->location(); }
+  Shape read_chunks(const std::string& path) const override {
+    auto ref = find_variable(in_->root(), path);
+    Shape src = in_->read_chunks(path);
+    if (!ref.ok()) return src;
+    Shape out;
+    for (size_t d = 0; d < ref->var->dims.size(); ++d) {
+      const DimIndexer* x = find(ref->var->dims[d]);
+      if (x && x->scalar) continue;
+      uint64_t c = d < src.size() ? src[d] : 1;
+      if (x) c = std::min<uint64_t>(c, std::max<size_t>(x->index.size(), 1));
+      out.push_back(std::max<uint64_t>(c, 1));
+    }
+    return out;
+  }
+
+  Result<NdArray> read(const std::string& path, const Box& box) override {
+    PG_ASSIGN_OR_RETURN(VarRef src_ref, find_variable(in_->root(), path));
+    PG_ASSIGN_OR_RETURN(VarRef out_ref, find_variable(root_, path));
+    const Variable& sv = *src_ref.var;
+    NdArray out(out_ref.var->dtype, box.count);
+    if (box.size() == 0 && !box.count.empty()) return out;
+    // Per source dimension: the segments covering the requested output positions.
+    std::vector<std::vector<Segment>> segs(sv.rank());
+    size_t od = 0;
+    for (size_t d = 0; d < sv.rank(); ++d) {
+      const DimIndexer* x = find(sv.dims[d]);
+      std::vector<uint64_t> want;
+      uint64_t out_lo = 0, out_n = 1;
+      if (x && x->scalar) {
+        want = {x->index[0]};
+      } else {
+        out_lo = box.start[od];
+        out_n = box.count[od];
+        ++od;
+        for (uint64_t k = 0; k < out_n; ++k) want.push_back(x ? x->index[out_lo + k] : out_lo + k);
+      }
+      segs[d] = segment(want);
+    }
+    // Every combination of segments: read the source range, gather into the output.
+    std::vector<size_t> pick(sv.rank(), 0);
+    while (true) {
+      Box src{Shape(sv.rank()), Shape(sv.rank())};
+      for (size_t d = 0; d < sv.rank(); ++d) {
+        src.start[d] = segs[d][pick[d]].src_start;
+        src.count[d] = segs[d][pick[d]].src_count;
+      }
+      PG_ASSIGN_OR_RETURN(NdArray part, in_->read(path, src));
+      gather(part, segs, pick, sv, out);
+      size_t d = sv.rank();
+      bool done = true;
+      while (d-- > 0) {
+        if (++pick[d] < segs[d].size()) {
+          done = false;
+          break;
+        }
+        pick[d] = 0;
+      }
+      if (done) break;
+    }
+    return out;
+  }
+
+ private:
+  const DimIndexer* find(const std::string& dim) const {
+    for (const auto& x : idx_)
+      if (x.dim == dim) return &x;
+    return nullptr;
+  }
+
+  static std::vector<Segment> segment(const std::vector<uint64_t>& want) {
+    std::vector<Segment> runs;
+    for (size_t k = 0; k < want.size(); ++k) {
+      if (!runs.empty() && want[k] == runs.back().src_start + runs.back().src_count &&
+          runs.back().out_start + runs.back().out_count == k) {
+        ++runs.back().src_count;
+        ++runs.back().out_count;
+        runs.back().offsets.push_back(runs.back().src_count - 1);
+      } else {
+        runs.push_back(Segment{want[k], 1, k, 1, {0}});
+      }
+    }
+    if (runs.size() <= 4) return runs;
+    // Scattered (steps, reversed order): one bounding range and a gather.
+    auto [lo, hi] = std::minmax_element(want.begin(), want.end());
+    Segment s{*lo, *hi - *lo + 1, 0, want.size(), {}};
+    for (auto w : want) s.offsets.push_back(w - *lo);
+    return {s};
+  }
+
+  void gather(const NdArray& part, const std::vector<std::vector<Segment>>& segs, const std::vector<size_t>& pick,
+              const Variable& sv, NdArray& out) const {
+    const size_t rank = sv.rank();
+    // Output dims are the source dims without the scalar ones.
+    std::vector<uint64_t> sstride(rank, 1);
+    for (size_t d = rank; d-- > 1;) sstride[d - 1] = sstride[d] * part.shape[d];
+    std::vector<int> out_dim(rank, -1);
+    int k = 0;
+    for (size_t d = 0; d < rank; ++d) {
+      const DimIndexer* x = find(sv.dims[d]);
+      if (!(x && x->scalar)) out_dim[d] = k++;
+    }
+    std::vector<uint64_t> ostride(out.shape.size(), 1);
+    for (size_t d = out.shape.size(); d-- > 1;) ostride[d - 1] = ostride[d] * out.shape[d];
+    std::vector<size_t> pos(rank, 0);
+    const size_t isz = out.dtype.itemsize;
+    const bool strings = out.dtype.kind == DTypeKind::kString;
+    while (true) {
+      uint64_t s = 0, t = 0;
+      for (size_t d = 0; d < rank; ++d) {
+        const Segment& g = segs[d][pick[d]];
+        s += g.offsets[pos[d]] * sstride[d];
+        if (out_dim[d] >= 0) t += (g.out_start + pos[d]) * ostride[size_t(out_dim[d])];
+      }
+      if (strings) out.strings[t] = part.strings[s];
+      else std::memcpy(out.bytes.data() + t * isz, part.bytes.data() + s * isz, isz);
+      size_t d = rank;
+      bool done = true;
+      while (d-- > 0) {
+        if (++pos[d] < segs[d][pick[d]].out_count) {
+          done = false;
+          break;
+        }
+        pos[d] = 0;
+      }
+      if (done) break;
+    }
+  }
+
+  Group transform(const Group& g) const {
+    Group out = g;
+    out.dims.clear();
+    for (const auto& d : g.dims) {
+      const DimIndexer* x = find(d.name);
+      if (x && x->scalar) continue;
+      Dimension nd = d;
+      if (x) nd.size = x->index.size();
+      out.dims.push_back(nd);
+    }
+    for (auto& v : out.vars) {
+      std::vector<std::string> dims;
+      Shape shape, chunks;
+      std::vector<std::string> scalar_coords;
+      for (size_t d = 0; d < v.dims.size(); ++d) {
+        const DimIndexer* x = find(v.dims[d]);
+        if (x && x->scalar) {
+          // The selected label stays as a scalar coordinate, as in xarray.
+          if (v.name != v.dims[d] && g.find_var(v.dims[d])) scalar_coords.push_back(v.dims[d]);
+          continue;
+        }
+        dims.push_back(v.dims[d]);
+        shape.push_back(x ? x->index.size() : v.shape[d]);
+        if (!v.storage.chunks.empty()) chunks.push_back(std::min<uint64_t>(v.storage.chunks[d], std::max<uint64_t>(shape.back(), 1)));
+      }
+      v.dims = dims;
+      v.shape = shape;
+      v.storage.chunks = chunks;
+      if (!scalar_coords.empty()) {
+        std::string coords = v.attrs.text("coordinates").value_or("");
+        for (const auto& c : scalar_coords)
+          if ((" " + coords + " ").find(" " + c + " ") == std::string::npos) coords += (coords.empty() ? "" : " ") + c;
+        v.attrs.set("coordinates", AttrValue::text(coords));
+      }
+    }
+    for (auto& sub : out.groups) sub = transform(sub);
+    return out;
+  }
+
+  std::shared_ptr<DatasetReader> in_;
+  std::vector<DimIndexer> idx_;
+  Group root_;
+};
+
+}  // namespace
+
+std::unique_ptr<DatasetReader> make_selection_reader(std::shared_ptr<DatasetReader> in, std::vector<DimIndexer> indexers) {
+  return std::make_unique<SelectionReader>(std::move(in), std::move(indexers));
+}
+
+}  // namespace pangeo

@@ -1,0 +1,36 @@
+// pg-groupby: statistics per group of time (month, season, ...) or per value of a
+// variable; resampling; anomalies. Like xarray's groupby and resample.
+#include "common/cli.hpp"
+#include "pangeo/reduce.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Group along time (time.month, time.season, ...) or by a variable's values, or resample time; "
+               "reduce each group, or subtract its statistic (--anomaly). Like xarray's groupby and resample.",
+               "pg-groupby"};
+  pgtool::CommonOptions common;
+  pgtool::OutputOptions out;
+  std::vector<std::string> inputs;
+  pangeo::GroupByOptions g;
+  std::string op = "mean";
+  int ddof = 0;
+  bool no_skipna = false;
+  app.add_option("INPUT", inputs, "netCDF file(s) or Zarr store")->required();
+  app.add_option("--by", g.by, "time.month, time.season, time.year, time.dayofyear, time.day, time.hour, or a variable");
+  app.add_option("--resample", g.resample, "time=day|month|season|year: one value per period (like CDO monmean)");
+  app.add_flag("--anomaly", g.anomaly, "Output each value minus its group's statistic, shaped like the input");
+  app.add_option("--op", op, "mean (default), sum, min, max, std, var, count, median, quantile:Q");
+  app.add_option("--ddof", ddof, "Delta degrees of freedom for std and var (default 0)");
+  app.add_flag("--no-skipna", no_skipna, "Let NaN and missing values propagate instead of skipping them");
+  pgtool::add_output_options(app, out);
+  pgtool::add_common_options(app, common, ~0u & ~pgtool::kJson);
+  return pgtool::run_tool("pg-groupby", app, argc, argv, [&]() -> pangeo::Status {
+    if (common.output.empty()) return pangeo::invalid_argument("no output given (-o PATH)");
+    PG_ASSIGN_OR_RETURN(g.op, pangeo::parse_op(op));
+    g.op.ddof = ddof;
+    g.op.skipna = !no_skipna;
+    PG_ASSIGN_OR_RETURN(g.exec, pgtool::exec_options(common, "groupby"));
+    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs));
+    PG_ASSIGN_OR_RETURN(auto result, pangeo::groupby_dataset(in, g));
+    return pgtool::write_result(*result, inputs, common, out, g.exec);
+  });
+}

@@ -1,0 +1,29 @@
+// pg-select: select by position (--isel) or coordinate label (--sel), like xarray.
+#include "common/cli.hpp"
+#include "pangeo/select.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Select along dimensions by position (--isel) or by coordinate label (--sel), as xarray's isel/sel.",
+               "pg-select"};
+  pgtool::CommonOptions common;
+  pgtool::OutputOptions out;
+  std::vector<std::string> inputs;
+  pangeo::SelectOptions sel;
+  double tolerance = 0;
+  app.add_option("INPUT", inputs, "netCDF file(s) or Zarr store")->required();
+  app.add_option("--isel", sel.isel, "DIM=SPEC: N, START:STOP[:STEP] (Python slice), or a comma list; repeatable");
+  app.add_option("--sel", sel.sel, "DIM=SPEC: a label, A:B (inclusive), or a comma list; CF dates allowed; repeatable");
+  app.add_option("--method", sel.method, "nearest: pick the closest label");
+  auto* tol = app.add_option("--tolerance", tolerance, "With --method nearest: the largest distance allowed");
+  pgtool::add_output_options(app, out);
+  pgtool::add_common_options(app, common, ~0u & ~pgtool::kJson);
+  return pgtool::run_tool("pg-select", app, argc, argv, [&]() -> pangeo::Status {
+    if (tol->count()) sel.tolerance = tolerance;
+    if (common.output.empty()) return pangeo::invalid_argument("no output given (-o PATH)");
+    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs));
+    PG_ASSIGN_OR_RETURN(auto indexers, pangeo::resolve_selection(*in, sel));
+    auto view = pangeo::make_selection_reader(in, std::move(indexers));
+    PG_ASSIGN_OR_RETURN(auto exec, pgtool::exec_options(common, "select"));
+    return pgtool::write_result(*view, inputs, common, out, exec);
+  });
+}
