@@ -4,6 +4,7 @@
 #include <cmath>
 #include <mutex>
 #include <set>
+#include <sstream>
 
 #include "pangeo/cf.hpp"
 #include "pangeo/select.hpp"
@@ -73,6 +74,24 @@ Result<NdArray> DerivedReader::read(const std::string& path, const Box& box) {
 }
 
 namespace {
+
+bool has_dim(const Variable& v, const std::string& d) { return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end(); }
+
+// Names listed in any variable's "coordinates" attribute: xarray's non-index coordinates.
+std::set<std::string> coordinate_names(const Group& g) {
+  std::set<std::string> out;
+  for (const auto& v : g.vars)
+    if (auto c = v.attrs.text("coordinates")) {
+      std::stringstream ss(*c);
+      std::string name;
+      while (ss >> name) out.insert(name);
+    }
+  return out;
+}
+
+bool is_coordinate(const Variable& v, const std::set<std::string>& coords) {
+  return (v.rank() == 1 && v.dims[0] == v.name) || coords.count(v.name) > 0;
+}
 
 // ---- accumulators ---------------------------------------------------------------------
 
@@ -437,6 +456,23 @@ Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const
   return o;
 }
 
+// Keeps, of a variable's "coordinates" attribute, the names that survive in `out` with
+// dimensions the variable still has (xarray keeps such non-index coordinates).
+void keep_coordinates(const Variable& src, Variable& dst, const Group& out) {
+  auto coords = src.attrs.text("coordinates");
+  dst.attrs.erase("coordinates");
+  if (!coords) return;
+  std::stringstream ss(*coords);
+  std::string name, kept;
+  while (ss >> name) {
+    const Variable* c = out.find_var(name);
+    if (!c) continue;
+    bool fits = std::all_of(c->dims.begin(), c->dims.end(), [&](auto& d) { return has_dim(dst, d); });
+    if (fits) kept += (kept.empty() ? "" : " ") + name;
+  }
+  if (!kept.empty()) dst.attrs.set("coordinates", AttrValue::text(kept));
+}
+
 Result<std::vector<double>> cos_lat_weights(DatasetReader& in, std::string* lat_dim) {
   for (const auto& v : in.root().vars) {
     if (v.rank() != 1 || v.dims[0] != v.name) continue;
@@ -475,15 +511,28 @@ struct Grouping {
   Attributes label_attrs;
 };
 
-Result<Grouping> time_grouping(DatasetReader& in, const std::string& what, bool resample) {
+// The time coordinate `name` names; "time" also finds a dataset's CF time coordinate
+// under another name (e.g. TIME), as a user would mean it.
+Result<const Variable*> find_time_coordinate(const Group& root, const std::string& name) {
+  const Variable* t = root.find_var(name);
+  if (!t && name == "time")
+    for (const auto& v : root.vars)
+      if (v.rank() == 1 && v.dims[0] == v.name && is_time_variable(v)) {
+        t = &v;
+        break;
+      }
+  if (!t || t->rank() != 1) return not_found("no 1-D coordinate \"{}\" to group by", name);
+  if (!is_time_variable(*t))
+    return invalid_argument("\"{}\" is not a CF time coordinate (its units are not \"UNIT since DATE\")", t->name);
+  return t;
+}
+
+Result<Grouping> time_grouping(DatasetReader& in, const std::string& name, const std::string& what, bool resample) {
   Grouping g;
-  g.dim = "time";
-  const Variable* t = in.root().find_var("time");
-  if (!t || t->rank() != 1) return not_found("no 1-D \"time\" coordinate to group by");
-  if (!is_time_variable(*t)) return invalid_argument("\"time\" is not a CF time coordinate (its units are not \"UNIT since DATE\")");
+  PG_ASSIGN_OR_RETURN(const Variable* t, find_time_coordinate(in.root(), name));
   PG_ASSIGN_OR_RETURN(TimeUnits tu, TimeUnits::parse(*t->attrs.text("units"), t->attrs.text("calendar").value_or("")));
   g.dim = t->dims[0];
-  PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_coordinate(in, "time"));
+  PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_coordinate(in, t->name));
   std::vector<DateTime> dts;
   for (double x : vals) {
     if (std::isnan(x)) return invalid_argument("time has missing values");
@@ -543,7 +592,7 @@ Result<Grouping> time_grouping(DatasetReader& in, const std::string& what, bool 
     }
     for (double s : starts)
       g.group_of.push_back(std::lower_bound(all.begin(), all.end(), s - 1e-9) - all.begin());
-    g.coord_name = "time";
+    g.coord_name = t->name;
     g.labels = NdArray(t->dtype.is_float() ? t->dtype : DType::of(DTypeKind::kFloat64), {all.size()});
     for (size_t i = 0; i < all.size(); ++i) store_from_double(g.labels.dtype, g.labels.bytes.data(), i, all[i]);
     for (const char* k : {"units", "calendar"})
@@ -606,8 +655,6 @@ Result<Grouping> variable_grouping(DatasetReader& in, const std::string& name) {
   return g;
 }
 
-bool has_dim(const Variable& v, const std::string& d) { return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end(); }
-
 }  // namespace
 
 // ---- pg-reduce ------------------------------------------------------------------------
@@ -635,6 +682,7 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
     }
   }
   std::set<std::string> reduced(o.dims.begin(), o.dims.end());
+  const std::set<std::string> coords = coordinate_names(root);
   Group out = copy_group_header(root, false);
   std::vector<Work> work;
   std::vector<std::string> passthrough;
@@ -645,7 +693,7 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
       add_dims_of(out, v);
       continue;
     }
-    if (!v.dtype.is_numeric() || is_time_variable(v) || (v.rank() == 1 && v.dims[0] == v.name) || (wvar && &v == wvar))
+    if (!v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords) || (wvar && &v == wvar))
       continue;  // coordinates along reduced dims and non-numeric variables go, as in xarray
     Mapping m;
     for (size_t d = 0; d < v.rank(); ++d) {
@@ -661,14 +709,17 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
     add_dims_of(out, out.vars.back());
   }
   if (work.empty()) return invalid_argument("no numeric variable has the dimensions {}", fmt::join(o.dims, ","));
+  for (const auto& w : work) keep_coordinates(*w.var, *out.find_var(w.path), out);
   if (o.op.op == ReduceOp::kQuantile) {
     Variable q;
     q.name = "quantile";
     q.dtype = DType::of(DTypeKind::kFloat64);
     out.vars.push_back(q);
-    for (auto& v : out.vars)
-      for (const auto& w : work)
-        if (v.name == w.path) v.attrs.set("coordinates", AttrValue::text("quantile"));
+    for (const auto& w : work) {
+      Variable* v = out.find_var(w.path);
+      std::string c = v->attrs.text("coordinates").value_or("");
+      v->attrs.set("coordinates", AttrValue::text(c.empty() ? "quantile" : c + " quantile"));
+    }
   }
   PG_ASSIGN_OR_RETURN(std::vector<NdArray> results, compute(*in, work, o.op, o.exec));
   auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
@@ -688,15 +739,16 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
   Grouping g;
   if (!o.resample.empty()) {
     auto eq = o.resample.find('=');
-    if (eq == std::string::npos || o.resample.substr(0, eq) != "time")
+    if (eq == std::string::npos || eq == 0)
       return invalid_argument("--resample {}: expected time=day|month|season|year", o.resample);
-    PG_ASSIGN_OR_RETURN(g, time_grouping(*in, o.resample.substr(eq + 1), true));
-  } else if (o.by.rfind("time.", 0) == 0) {
-    PG_ASSIGN_OR_RETURN(g, time_grouping(*in, o.by.substr(5), false));
+    PG_ASSIGN_OR_RETURN(g, time_grouping(*in, o.resample.substr(0, eq), o.resample.substr(eq + 1), true));
+  } else if (auto dot = o.by.find('.'); dot != std::string::npos && !in->root().find_var(o.by)) {
+    PG_ASSIGN_OR_RETURN(g, time_grouping(*in, o.by.substr(0, dot), o.by.substr(dot + 1), false));
   } else {
     PG_ASSIGN_OR_RETURN(g, variable_grouping(*in, o.by));
   }
   const Group& root = in->root();
+  const std::set<std::string> coords = coordinate_names(root);
   const uint64_t ngroups = g.labels.size();
   std::vector<Work> work;
   Group out = copy_group_header(root, !o.anomaly);
@@ -706,7 +758,7 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
       add_dims_of(out, v);
       continue;
     }
-    if (!v.dtype.is_numeric() || is_time_variable(v) || (v.rank() == 1 && v.dims[0] == v.name) || v.name == o.by) {
+    if (!v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords) || v.name == o.by) {
       if (o.anomaly) {
         out.vars.push_back(v);
         add_dims_of(out, v);
@@ -753,6 +805,7 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
                                            std::none_of(out.vars.begin(), out.vars.end(), [&](auto& v) { return has_dim(v, g.dim); });
                                   }),
                    out.dims.end());
+    for (const auto& w : work) keep_coordinates(*w.var, *out.find_var(w.path), out);
     auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
     reader->set_array(g.coord_name, std::move(g.labels));
     for (size_t i = 0; i < work.size(); ++i) reader->set_array(work[i].path, std::move(stats[i]));
@@ -835,9 +888,10 @@ Result<std::unique_ptr<DatasetReader>> rolling_dataset(std::shared_ptr<DatasetRe
   const int64_t before = o.center ? int64_t(o.window / 2) : int64_t(o.window) - 1;
   const int64_t after = int64_t(o.window) - 1 - before;
   Group out = root;
+  const std::set<std::string> coords = coordinate_names(root);
   std::vector<std::pair<std::string, DerivedReader::Compute>> computes;
   for (auto& v : out.vars) {
-    if (!has_dim(v, o.dim) || !v.dtype.is_numeric() || is_time_variable(v) || (v.rank() == 1 && v.dims[0] == v.name)) continue;
+    if (!has_dim(v, o.dim) || !v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords)) continue;
     const Variable src_v = v;
     const size_t rd = size_t(std::find(v.dims.begin(), v.dims.end(), o.dim) - v.dims.begin());
     DType odt = result_dtype(v, o.op);

@@ -214,8 +214,9 @@ Result<uint64_t> pick_one(const Axis& a, double x, const TimeSpan& span, const S
   const auto& v = a.values;
   if (o.method == "nearest") {
     size_t best = 0;
+    // Ties go to the later position, as pandas' get_indexer(method="nearest") breaks them.
     for (size_t i = 1; i < v.size(); ++i)
-      if (std::fabs(v[i] - x) < std::fabs(v[best] - x)) best = i;
+      if (std::fabs(v[i] - x) <= std::fabs(v[best] - x)) best = i;
     if (v.empty()) return invalid_argument("--sel {}: empty coordinate", a.dim);
     double tol = o.tolerance ? *o.tolerance * (a.time ? a.time->unit_seconds() : 1.0) : INFINITY;
     if (std::fabs(v[best] - x) > tol)
