@@ -26,6 +26,8 @@ class MaskAndScale {
     return false;
   }
   bool packed() const { return scale_ != 1.0 || offset_ != 0.0; }
+  // Decodes every element of `raw` into `out` (one type dispatch for the whole buffer).
+  void decode_all(const NdArray& raw, std::vector<double>& out) const;
 
  private:
   std::vector<double> fills_;

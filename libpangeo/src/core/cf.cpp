@@ -18,6 +18,56 @@ MaskAndScale::MaskAndScale(const Variable& v) {
   if (auto o = v.attrs.number("add_offset")) offset_ = *o;
 }
 
+namespace {
+template <typename T>
+void decode_typed(const T* p, size_t n, const std::vector<double>& fills, double scale, double offset,
+                  std::vector<double>& out) {
+  const bool identity = scale == 1.0 && offset == 0.0;
+  if (fills.empty() && identity) {
+    for (size_t i = 0; i < n; ++i) out[i] = double(p[i]);
+    return;
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (fills.size() <= 2) {
+    // The common case (a _FillValue and a missing_value): no inner loop.
+    const double f0 = fills.empty() ? nan : fills[0], f1 = fills.size() > 1 ? fills[1] : f0;
+    const bool nan_fill = f0 != f0 || f1 != f1;
+    for (size_t i = 0; i < n; ++i) {
+      double x = double(p[i]);
+      bool masked = x == f0 || x == f1 || (nan_fill && x != x);
+      out[i] = masked ? nan : x * scale + offset;
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    double x = double(p[i]);
+    bool masked = false;
+    for (double f : fills) masked |= x == f || (f != f && x != x);
+    out[i] = masked ? nan : x * scale + offset;
+  }
+}
+}  // namespace
+
+void MaskAndScale::decode_all(const NdArray& raw, std::vector<double>& out) const {
+  const size_t n = raw.size();
+  out.resize(n);
+  const void* p = raw.bytes.data();
+  switch (raw.dtype.kind) {
+    case DTypeKind::kInt8: decode_typed(static_cast<const int8_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kUInt8: decode_typed(static_cast<const uint8_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kInt16: decode_typed(static_cast<const int16_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kUInt16: decode_typed(static_cast<const uint16_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kInt32: decode_typed(static_cast<const int32_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kUInt32: decode_typed(static_cast<const uint32_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kInt64: decode_typed(static_cast<const int64_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kUInt64: decode_typed(static_cast<const uint64_t*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kFloat32: decode_typed(static_cast<const float*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kFloat64: decode_typed(static_cast<const double*>(p), n, fills_, scale_, offset_, out); return;
+    default:
+      for (size_t i = 0; i < n; ++i) out[i] = decode(raw, i);
+  }
+}
+
 Result<Calendar> parse_calendar(const std::string& raw) {
   std::string n;
   for (char c : raw) n += char(std::tolower(static_cast<unsigned char>(c)));

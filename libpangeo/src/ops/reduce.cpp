@@ -254,9 +254,8 @@ std::vector<Box> chunk_boxes(const Shape& shape, const Shape& unit) {
 // Decoded doubles of a box.
 Result<std::vector<double>> read_decoded(DatasetReader& in, const std::string& path, const Variable& v, const Box& box) {
   PG_ASSIGN_OR_RETURN(NdArray a, in.read(path, box));
-  MaskAndScale ms(v);
-  std::vector<double> out(a.size());
-  for (size_t i = 0; i < out.size(); ++i) out[i] = ms.decode(a, i);
+  std::vector<double> out;
+  MaskAndScale(v).decode_all(a, out);
   return out;
 }
 
@@ -317,11 +316,40 @@ Box region_of(const Box& box, const Mapping& m) {
       r.start[d] = box.start[d];
       r.count[d] = box.count[d];
     } else {
-      r.start[d] = 0;
-      r.count[d] = m.out_len[d];
+      // Only the groups this box's positions fall into.
+      int64_t lo = INT64_MAX, hi = -1;
+      for (uint64_t k = 0; k < box.count[d]; ++k) {
+        int64_t o = m.to_out[d][box.start[d] + k];
+        lo = std::min(lo, o);
+        hi = std::max(hi, o);
+      }
+      if (hi < 0) lo = hi = 0;
+      r.start[d] = uint64_t(lo);
+      r.count[d] = uint64_t(hi - lo + 1);
     }
   }
   return r;
+}
+
+Box union_of(const Box& a, const Box& b) {
+  Box r = a;
+  for (size_t d = 0; d < a.start.size(); ++d) {
+    uint64_t lo = std::min(a.start[d], b.start[d]), hi = std::max(a.start[d] + a.count[d], b.start[d] + b.count[d]);
+    r.start[d] = lo;
+    r.count[d] = hi - lo;
+  }
+  return r;
+}
+
+// Read units of a few MiB: the variable's chunks, stacked along the first dimension.
+Shape task_unit(const Shape& unit, const Shape& shape) {
+  Shape u = unit;
+  if (u.empty()) return u;
+  uint64_t bytes = element_count(u) * 8;
+  if (bytes == 0) return u;
+  uint64_t k = std::max<uint64_t>(1, (2u << 20) / bytes);
+  u[0] = std::min<uint64_t>(shape[0], u[0] * k);
+  return u;
 }
 
 // Computes the reduced arrays (shape out_len, squeezed at the end) of every Work item.
@@ -335,13 +363,19 @@ Result<std::vector<NdArray>> compute(DatasetReader& in, std::vector<Work>& work,
     std::vector<double> final_values(wk.map.out_cells(), NAN);
     Shape unit = in.read_chunks(wk.path);
     if (!exact) {
-      std::vector<Box> boxes = chunk_boxes(v.shape, unit);
+      // Fixed batches of consecutive read units, each reduced into one partial result;
+      // partials merge in batch order. The batches do not depend on the thread count, so
+      // neither does the answer.
+      std::vector<Box> boxes = chunk_boxes(v.shape, task_unit(unit, v.shape));
+      const uint64_t nbatch = std::min<uint64_t>(boxes.size(), 64);
+      auto batch_range = [&](uint64_t b) {
+        return std::make_pair(b * boxes.size() / nbatch, (b + 1) * boxes.size() / nbatch);
+      };
       Acc total;
       total.init(wk.map.out_cells(), op, weighted);
       std::mutex mu;
       std::map<uint64_t, std::pair<Box, Acc>> pending;
       uint64_t next = 0;
-      Box whole = Box::whole(wk.map.out_len);
       auto merge_ready = [&] {
         while (!pending.empty() && pending.begin()->first == next) {
           auto& [region, part] = pending.begin()->second;
@@ -363,21 +397,42 @@ Result<std::vector<NdArray>> compute(DatasetReader& in, std::vector<Work>& work,
           ++next;
         }
       };
-      auto task = [&](uint64_t i) -> Status {
-        const Box& b = boxes[i];
-        PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_decoded(in, wk.path, v, b));
-        Box region = region_of(b, wk.map);
+      auto task = [&](uint64_t bi) -> Status {
+        auto [first, last] = batch_range(bi);
+        Box region = region_of(boxes[first], wk.map);
+        for (uint64_t i = first + 1; i < last; ++i) region = union_of(region, region_of(boxes[i], wk.map));
         Acc part;
         part.init(region.size(), op, weighted);
-        for_each_cell(b, wk.map, region, [&](size_t lin, size_t cell, double wt) { part.add(cell, vals[lin], wt); });
+        std::vector<double> vals;
+        for (uint64_t i = first; i < last; ++i) {
+          if (stop_requested().load(std::memory_order_relaxed)) return cancelled("interrupted");
+          const Box& b = boxes[i];
+          PG_ASSIGN_OR_RETURN(vals, read_decoded(in, wk.path, v, b));
+          if (!weighted && (op.op == ReduceOp::kMean || op.op == ReduceOp::kSum || op.op == ReduceOp::kCount) &&
+              op.skipna) {
+            double* n = part.n.data();
+            double* sum = part.sum.empty() ? nullptr : part.sum.data();
+            for_each_cell(b, wk.map, region, [&](size_t lin, size_t cell, double) {
+              const double x = vals[lin];
+              if (x == x) {
+                n[cell] += 1;
+                if (sum) sum[cell] += x;
+              }
+            });
+          } else {
+            for_each_cell(b, wk.map, region, [&](size_t lin, size_t cell, double wt) { part.add(cell, vals[lin], wt); });
+          }
+        }
         std::lock_guard lock(mu);
-        pending.emplace(i, std::make_pair(region, std::move(part)));
+        pending.emplace(bi, std::make_pair(region, std::move(part)));
         merge_ready();
         return Status::Ok();
       };
-      auto cost = [&](uint64_t i) { return boxes[i].size() * 16 + region_of(boxes[i], wk.map).size() * 48; };
-      PG_RETURN_IF_ERROR(run_tasks(boxes.size(), task, cost, exec).with_context(fmt::format("variable \"{}\"", wk.path)));
-      (void)whole;
+      auto cost = [&](uint64_t bi) {
+        auto [first, last] = batch_range(bi);
+        return boxes[first].size() * 24 + region_of(boxes[first], wk.map).size() * 48;
+      };
+      PG_RETURN_IF_ERROR(run_tasks(nbatch, task, cost, exec).with_context(fmt::format("variable \"{}\"", wk.path)));
       for (size_t c = 0; c < final_values.size(); ++c) final_values[c] = total.finish(c);
     } else {
       // Exact order statistics: each task owns a block of output cells and gathers every
