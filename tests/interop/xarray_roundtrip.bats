@@ -98,3 +98,21 @@ print(' '.join(x.isoformat() if (x.hour, x.minute, x.second) != (0, 0, 0) else x
     [ "$got" = "$want" ] || { echo "$cal: got '$got' want '$want'"; return 1; }
   done
 }
+
+@test "netCDF-4 read through raw chunks: zlib, shuffle, edge chunks and unwritten chunks" {
+  nccopy -d1 -s -c time/5,lat/7,lon/10 "$FIX/sst.nc" z.nc
+  nccopy -d4 -c time/4,lat/18,lon/36 "$FIX/sst.nc" d.nc
+  roundtrip "$PWD/z.nc"
+  roundtrip "$PWD/d.nc"
+  $PY - <<'PY'
+import netCDF4, numpy as np
+with netCDF4.Dataset("sparse.nc", "w") as d:
+    d.createDimension("t", 10); d.createDimension("x", 8)
+    v = d.createVariable("v", "f4", ("t", "x"), chunksizes=(2, 4), zlib=True, fill_value=np.float32(-1))
+    v[0:2, 0:4] = np.arange(8, dtype="f4").reshape(2, 4)   # the other chunks are never written
+PY
+  roundtrip "$PWD/sparse.nc"
+  pg-reduce z.nc -o zm.nc --dim time
+  pg-reduce "$FIX/sst.nc" -o pm.nc --dim time
+  "$INTEROP/assert_identical.py" zm.nc pm.nc
+}

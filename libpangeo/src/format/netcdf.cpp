@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "hdf5_chunks.hpp"
 #include "netcdf3_layout.hpp"
 #include "netcdf_lock.hpp"
 #include "pangeo/format.hpp"
@@ -151,6 +152,7 @@ class NetcdfReader final : public DatasetReader {
  public:
   explicit NetcdfReader(std::string path) : path_(std::move(path)) {}
   ~NetcdfReader() override {
+    chunks_.reset();
     Lock lock(netcdf_mutex());
     if (ncid_ >= 0) nc_close(ncid_);
   }
@@ -174,7 +176,9 @@ class NetcdfReader final : public DatasetReader {
       case NC_FORMAT_NETCDF4_CLASSIC: format_ = "netCDF-4 classic model"; netcdf4_ = true; break;
       default: format_ = "netCDF"; break;
     }
-    if (!netcdf4_) {
+    if (netcdf4_) {
+      chunks_ = Hdf5ChunkReader::open(path_);
+    } else {
       PG_ASSIGN_OR_RETURN(uint64_t need, netcdf3_required_size(path_));
       struct stat st {};
       if (::stat(path_.c_str(), &st) == 0 && uint64_t(st.st_size) < need)
@@ -195,6 +199,10 @@ class NetcdfReader final : public DatasetReader {
     const Variable& v = *ref.var;
     NdArray out(v.dtype, box.count);
     if (box.size() == 0 && !box.count.empty()) return out;
+    if (chunks_ && !v.storage.chunks.empty()) {
+      PG_ASSIGN_OR_RETURN(bool done, chunks_->read(path, v, box, out));
+      if (done) return out;
+    }
     std::vector<size_t> start(box.start.begin(), box.start.end()), count(box.count.begin(), box.count.end());
     Lock lock(netcdf_mutex());
     int rc;
@@ -293,6 +301,7 @@ class NetcdfReader final : public DatasetReader {
   int ncid_ = -1;
   std::string format_;
   bool netcdf4_ = false;
+  std::unique_ptr<Hdf5ChunkReader> chunks_;
   Group root_;
   std::map<std::string, NcVar> vars_;
 };

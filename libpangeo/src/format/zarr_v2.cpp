@@ -174,6 +174,12 @@ class ZarrV2Reader final : public DatasetReader {
       hi[d] = (box.start[d] + box.count[d] - 1) / info.chunks[d];
       idx[d] = lo[d];
     }
+    if (lo == hi) {
+      // Exactly one whole chunk: hand it over without a copy.
+      Box cbox{Shape(rank), info.chunks};
+      for (size_t d = 0; d < rank; ++d) cbox.start[d] = lo[d] * info.chunks[d];
+      if (cbox == box) return read_chunk(path, info, v, lo);
+    }
     while (true) {
       Box cbox{Shape(rank), info.chunks};
       for (size_t d = 0; d < rank; ++d) cbox.start[d] = idx[d] * info.chunks[d];

@@ -1,0 +1,175 @@
+#include "hdf5_chunks.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <libdeflate.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "netcdf_lock.hpp"
+
+namespace pangeo {
+
+namespace {
+using Lock = std::lock_guard<std::recursive_mutex>;
+
+// Reverses HDF5's byte shuffle of `n` elements of `size` bytes.
+void unshuffle(const uint8_t* in, uint8_t* out, size_t nbytes, size_t size) {
+  const size_t n = nbytes / size;
+  for (size_t b = 0; b < size; ++b) {
+    const uint8_t* src = in + b * n;
+    for (size_t i = 0; i < n; ++i) out[i * size + b] = src[i];
+  }
+  std::memcpy(out + n * size, in + n * size, nbytes - n * size);  // leftover bytes stay as they are
+}
+}  // namespace
+
+std::unique_ptr<Hdf5ChunkReader> Hdf5ChunkReader::open(const std::string& path) {
+  Lock lock(netcdf_mutex());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fclose_degree(fapl, H5F_CLOSE_WEAK);
+  hid_t fid = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  if (fid < 0) return nullptr;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    H5Fclose(fid);
+    return nullptr;
+  }
+  return std::unique_ptr<Hdf5ChunkReader>(new Hdf5ChunkReader(path, fid, fd));
+}
+
+Hdf5ChunkReader::~Hdf5ChunkReader() {
+  Lock lock(netcdf_mutex());
+  H5Fclose(hid_t(fid_));
+  ::close(fd_);
+}
+
+const Hdf5ChunkReader::Plan& Hdf5ChunkReader::plan_for(const std::string& var_path, const Variable& v) {
+  std::lock_guard plock(plans_mu_);
+  auto& slot = plans_[var_path];
+  if (slot) return *slot;
+  slot = std::make_unique<Plan>();
+  Plan& p = *slot;
+  if (!v.dtype.is_numeric() || v.dtype.kind == DTypeKind::kBool || v.rank() == 0) return p;
+  Lock lock(netcdf_mutex());
+  hid_t did = H5Dopen2(hid_t(fid_), ("/" + var_path).c_str(), H5P_DEFAULT);
+  if (did < 0) return p;
+  hid_t dcpl = H5Dget_create_plist(did);
+  hid_t type = H5Dget_type(did);
+  hid_t space = H5Dget_space(did);
+  bool ok = H5Pget_layout(dcpl) == H5D_CHUNKED && H5Tget_class(type) != H5T_STRING &&
+            H5Tget_size(type) == v.dtype.itemsize && H5Sget_simple_extent_ndims(space) == int(v.rank());
+  if (ok) {
+    p.big_endian = H5Tget_order(type) == H5T_ORDER_BE;
+    std::vector<hsize_t> cd(v.rank());
+    H5Pget_chunk(dcpl, int(v.rank()), cd.data());
+    p.chunks.assign(cd.begin(), cd.end());
+    // Filters, in the order they were applied when writing: only shuffle then deflate.
+    int nf = H5Pget_nfilters(dcpl);
+    for (int f = 0; f < nf && ok; ++f) {
+      unsigned flags = 0, cdv[8];
+      size_t ncd = 8;
+      char name[64];
+      H5Z_filter_t id = H5Pget_filter2(dcpl, unsigned(f), &flags, &ncd, cdv, sizeof name, name, nullptr);
+      if (id == H5Z_FILTER_SHUFFLE && !p.deflate) p.shuffle = true;
+      else if (id == H5Z_FILTER_DEFLATE) p.deflate = true;
+      else ok = false;
+    }
+  }
+  if (ok) {
+    hsize_t n = 0;
+    if (H5Dget_num_chunks(did, space, &n) < 0) ok = false;
+    std::vector<hsize_t> off(v.rank());
+    for (hsize_t i = 0; ok && i < n; ++i) {
+      Chunk c;
+      haddr_t addr;
+      hsize_t size;
+      if (H5Dget_chunk_info(did, space, i, off.data(), &c.mask, &addr, &size) < 0) {
+        ok = false;
+        break;
+      }
+      c.addr = addr;
+      c.size = size;
+      Shape key(v.rank());
+      for (size_t d = 0; d < v.rank(); ++d) key[d] = off[d] / p.chunks[d];
+      p.index[key] = c;
+    }
+  }
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Pclose(dcpl);
+  H5Dclose(did);
+  p.usable = ok;
+  return p;
+}
+
+Result<bool> Hdf5ChunkReader::read(const std::string& var_path, const Variable& v, const Box& box, NdArray& out) {
+  const Plan& p = plan_for(var_path, v);
+  if (!p.usable) return false;
+  const size_t rank = v.rank();
+  const size_t isz = v.dtype.itemsize;
+  const uint64_t chunk_elems = element_count(p.chunks);
+  // Every chunk the box needs must be stored unfiltered-as-declared; otherwise fall back.
+  Shape lo(rank), hi(rank), idx(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    lo[d] = box.start[d] / p.chunks[d];
+    hi[d] = (box.start[d] + box.count[d] - 1) / p.chunks[d];
+  }
+  idx = lo;
+  std::vector<std::pair<Shape, const Chunk*>> todo;
+  while (true) {
+    auto it = p.index.find(idx);
+    if (it == p.index.end() || it->second.mask != 0) return false;  // unallocated or partly filtered
+    todo.emplace_back(idx, &it->second);
+    size_t d = rank;
+    bool done = true;
+    while (d-- > 0) {
+      if (++idx[d] <= hi[d]) {
+        done = false;
+        break;
+      }
+      idx[d] = lo[d];
+    }
+    if (done) break;
+  }
+  thread_local libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
+  Bytes raw, inflated, plain;
+  NdArray chunk(v.dtype, p.chunks);
+  for (const auto& [key, c] : todo) {
+    raw.resize(c->size);
+    size_t got = 0;
+    while (got < c->size) {
+      ssize_t n = ::pread(fd_, raw.data() + got, c->size - got, off_t(c->addr + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return corrupt("{}: variable \"{}\": chunk at byte {} is cut short (truncated file?)", path_, var_path, c->addr);
+      got += size_t(n);
+    }
+    const Bytes* cur = &raw;
+    if (p.deflate) {
+      inflated.resize(chunk_elems * isz);
+      size_t actual = 0;
+      auto rc = libdeflate_zlib_decompress(inflater, raw.data(), raw.size(), inflated.data(), inflated.size(), &actual);
+      if (rc != LIBDEFLATE_SUCCESS || actual != inflated.size())
+        return corrupt("{}: variable \"{}\": corrupt compressed chunk at byte {}", path_, var_path, c->addr);
+      cur = &inflated;
+    }
+    if (cur->size() != chunk_elems * isz)
+      return corrupt("{}: variable \"{}\": chunk of {} bytes where {} were expected", path_, var_path, cur->size(), chunk_elems * isz);
+    if (p.shuffle) {
+      unshuffle(cur->data(), chunk.bytes.data(), cur->size(), isz);
+    } else {
+      std::memcpy(chunk.bytes.data(), cur->data(), cur->size());
+    }
+    if (p.big_endian) byteswap_inplace(chunk.bytes.data(), chunk_elems, isz);
+    Box cbox{Shape(rank), p.chunks};
+    for (size_t d = 0; d < rank; ++d) cbox.start[d] = key[d] * p.chunks[d];
+    Box region;
+    if (intersect(cbox, box, &region)) copy_region(chunk, cbox.start, out, box.start, region);
+  }
+  return true;
+}
+
+}  // namespace pangeo
