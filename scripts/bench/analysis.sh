@@ -41,9 +41,10 @@ cat > "$dir/pg_nino.sh" <<SH
 set -e
 t=\$(mktemp -d)
 trap 'rm -rf "\$t"' EXIT
-$bin/pg-groupby "\$1" -o "\$t/anom.zarr" --by time.month --anomaly --compressor none
-$bin/pg-select "\$t/anom.zarr" -o "\$t/box.nc" --sel lat=-5:5 --sel lon=190:240
-$bin/pg-reduce "\$t/box.nc" -o "\$t/idx.nc" --dim lat,lon
+# The pipeline of CLI.md: the box first (anomalies per cell do not depend on other cells).
+$bin/pg-select "\$1" -o "\$t/box.nc" --sel lat=-5:5 --sel lon=190:240
+$bin/pg-groupby "\$t/box.nc" -o "\$t/anom.nc" --by time.month --anomaly
+$bin/pg-reduce "\$t/anom.nc" -o "\$t/idx.nc" --dim lat,lon
 $bin/pg-reduce "\$t/idx.nc" -o "\$2" --rolling time=3 -O
 SH
 chmod +x "$dir/pg_nino.sh"

@@ -26,6 +26,9 @@ class MaskAndScale {
     return false;
   }
   bool packed() const { return scale_ != 1.0 || offset_ != 0.0; }
+  const std::vector<double>& fills() const { return fills_; }
+  double scale() const { return scale_; }
+  double offset() const { return offset_; }
   // Decodes every element of `raw` into `out` (one type dispatch for the whole buffer).
   void decode_all(const NdArray& raw, std::vector<double>& out) const;
 
