@@ -109,3 +109,10 @@ fails() {
   run pg-select s.zarr -o all.nc --isel time=0:12
   assert_one_line_error 1
 }
+
+@test "an exact median that cannot fit the memory budget says so" {
+  fails 1 pg-reduce "$FIX/sst.nc" -o o.nc --dim time --op median --memory 1K
+  [[ "$output" == *"memory budget"* ]]
+  pg-reduce "$FIX/sst.nc" -o ok.nc --dim time --op median --memory 64M
+  [ -f ok.nc ]
+}

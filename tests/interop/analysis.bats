@@ -160,3 +160,24 @@ cmp() { "$INTEROP/compare.py" "$@"; }
   pg-groupby "$FIX/sst.zarr" -o b.zarr --by time.month -j 3 --memory 100K
   diff -r a.zarr b.zarr
 }
+
+@test "groupby a variable's values; hourly data by hour and resampled by day" {
+  $PY - <<'PY'
+import os, numpy as np, pandas as pd, xarray as xr
+fix = os.environ["FIX"]
+ds = xr.open_dataset(f"{fix}/sst.nc")
+ds.assign(band=("lat", (np.abs(ds.lat.values) // 30).astype("i4"))).to_netcdf("banded.nc")
+t = pd.date_range("2000-01-01", periods=24 * 10, freq="H")
+h = xr.Dataset({"v": (("time", "x"), np.random.default_rng(0).normal(size=(240, 3)).astype("f4"))},
+               coords={"time": t, "x": [0.0, 1.0, 2.0]})
+h.to_netcdf("hourly.nc")
+PY
+  pg-groupby banded.nc -o b.nc --by band
+  cmp banded.nc b.nc "ds.sst.groupby(ds.band).mean()"
+  pg-groupby hourly.nc -o h.nc --by time.hour --op var
+  cmp hourly.nc h.nc "ds.v.groupby('time.hour').var()"
+  pg-groupby hourly.nc -o d.nc --resample time=day --op max
+  cmp hourly.nc d.nc "ds.v.resample(time='D').max()"
+  pg-groupby hourly.nc -o dd.nc --by time.day
+  cmp hourly.nc dd.nc "ds.v.groupby('time.day').mean()"
+}
