@@ -129,7 +129,7 @@ void print_out(const std::string& text) {
     ssize_t n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EPIPE) _exit(0);  // the reader has gone: nothing more to say
+      if (errno == EPIPE) _exit(141);  // the reader has gone: quietly, as if by SIGPIPE
       return;
     }
     done += size_t(n);
@@ -176,6 +176,7 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
     pangeo::remove_pending_temporaries();
     return 130;
   }
+  if (s.code() == pangeo::ErrorCode::kBrokenPipe) return 141;  // `| head`: no message, as if by SIGPIPE
   std::string msg = s.message();
   for (auto& c : msg)
     if (c == '\n') c = ' ';

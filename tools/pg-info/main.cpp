@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       PG_ASSIGN_OR_RETURN(var_stats, pangeo::compute_stats(*in, exec));
       PG_ASSIGN_OR_RETURN(store_stats, in->store_stats());
     }
+    PG_RETURN_IF_ERROR(in->check_input());
     if (common.json) {
       pgtool::print_out(pangeo::describe_json(*in, var_stats ? &*var_stats : nullptr, &store_stats).dump(2) + "\n");
     } else if (cdl) {

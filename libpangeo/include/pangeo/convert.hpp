@@ -17,6 +17,7 @@ struct ConvertOptions {
   std::vector<std::string> keep_vars;     // -v: these and the coordinates they need
   std::vector<std::string> drop_vars;     // --drop
   bool consolidated = true;
+  bool stream_output = false;  // writing the pipe format: chunks uncompressed by default
   ExecOptions exec;
 };
 

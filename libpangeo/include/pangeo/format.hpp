@@ -45,6 +45,9 @@ class DatasetReader {
   virtual Shape read_chunks(const std::string& path) const;
   // Store-level statistics, for formats that have them (Zarr); nullopt otherwise.
   virtual Result<std::optional<StoreStats>> store_stats() { return std::optional<StoreStats>(); }
+  // Confirms the input was whole (a stream reached its end-of-archive); call before
+  // committing any output made from it.
+  virtual Status check_input() { return Status::Ok(); }
 };
 
 // Opens a dataset, finding its format from the content: netCDF-3/4 files, Zarr stores.

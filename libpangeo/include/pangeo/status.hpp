@@ -22,6 +22,7 @@ enum class ErrorCode {
   kIo,               // operating-system or library I/O failure
   kCancelled,        // interrupted by a signal or a stop request
   kResourceExhausted,// the memory budget cannot fit the operation
+  kBrokenPipe,       // the reader of our output went away (e.g. `| head`)
   kInternal,         // a bug
 };
 
@@ -66,6 +67,7 @@ PG_DEFINE_ERROR(io_error, kIo)
 PG_DEFINE_ERROR(cancelled, kCancelled)
 PG_DEFINE_ERROR(resource_exhausted, kResourceExhausted)
 PG_DEFINE_ERROR(internal_error, kInternal)
+PG_DEFINE_ERROR(broken_pipe, kBrokenPipe)
 #undef PG_DEFINE_ERROR
 
 // A value or the Status saying why there is none.

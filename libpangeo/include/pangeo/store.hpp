@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
+#include <set>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +33,8 @@ class Store {
   virtual Result<std::vector<std::string>> list(const std::string& prefix) = 0;
   // Human-readable location, for messages.
   virtual std::string describe() const = 0;
+  // For stores fed by a stream: waits for its end and reports whether it was whole.
+  virtual Status verify_complete() { return Status::Ok(); }
 };
 
 // A directory on the local file system; keys map to relative paths.
@@ -64,6 +69,55 @@ class MemoryStore : public Store {
   std::map<std::string, Bytes> map_;
 };
 
+// The pipe format: a POSIX tar (ustar, with pax headers for long names) of a Zarr store,
+// metadata first, then chunks, then the two end-of-archive blocks.
+//
+// TarStreamWriter appends each put() as an entry on a file descriptor (stdout); puts
+// from several threads are serialised. finish() writes the end blocks. A reader that went
+// away is a kBrokenPipe error.
+class TarStreamWriter : public Store {
+ public:
+  explicit TarStreamWriter(int fd) : fd_(fd) {}
+  Result<std::optional<Bytes>> get(const std::string& key) override;
+  Status put(const std::string& key, const Bytes& value) override;
+  Status erase(const std::string& key) override;
+  Result<std::vector<std::string>> list(const std::string& prefix) override;
+  std::string describe() const override { return "stream"; }
+  Status finish();
+
+ private:
+  Status write_all(const uint8_t* p, size_t n);
+  int fd_;
+  std::mutex mu_;
+  std::map<std::string, Bytes> written_meta_;  // small metadata, so get() can answer
+};
+
+// TarStreamReader extracts a stream arriving on a file descriptor (stdin) into a spool
+// directory under $TMPDIR in a background thread. get() waits until the key has arrived
+// or the stream has ended, so work starts with the first chunks while any key can still
+// be read again later. The stream is untrusted: absolute names, "..", links, entries
+// beyond the end (truncation) and a missing end-of-archive are errors. The spool is
+// removed when the reader goes (and on a signal, with the other temporaries).
+class TarStreamReader : public Store {
+ public:
+  static Result<std::shared_ptr<TarStreamReader>> start(int fd);
+  ~TarStreamReader() override;
+  Result<std::optional<Bytes>> get(const std::string& key) override;
+  Result<std::optional<uint64_t>> size(const std::string& key) override;
+  Status put(const std::string& key, const Bytes& value) override;
+  Status erase(const std::string& key) override;
+  Result<std::vector<std::string>> list(const std::string& prefix) override;
+  std::string describe() const override { return "stream"; }
+  // Waits for the end of the stream; its error (truncated, bad entry) if it had one.
+  Status wait_complete();
+  Status verify_complete() override { return wait_complete().with_context("stream"); }
+
+ private:
+  struct State;
+  explicit TarStreamReader(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
 // Opens a store for a location: a local path or file:// URL today.
 Result<std::shared_ptr<Store>> open_store(const std::string& location);
 
@@ -95,6 +149,8 @@ class AtomicOutput {
 
 // Paths of temporaries not yet committed, for removal from a signal handler's thread.
 std::vector<std::filesystem::path> pending_temporaries();
+void register_temporary(const std::filesystem::path& p);
+void unregister_temporary(const std::filesystem::path& p);
 void remove_pending_temporaries();
 
 }  // namespace pangeo

@@ -1,6 +1,7 @@
 // The format registry: each row recognises its format from the first bytes of a file
 // or the keys of a directory, and opens it.
 #include <fcntl.h>
+#include <algorithm>
 #include <unistd.h>
 
 #include <cstring>
@@ -98,6 +99,7 @@ Result<OutputFormat> output_format_for(const std::string& path, const std::strin
     if (explicit_format == "netcdf3") return OutputFormat::kNetcdf3;
     return invalid_argument("--format {}: expected zarr, netcdf4 or netcdf3", explicit_format);
   }
+  if (path == "-") return OutputFormat::kZarr;  // the pipe format
   std::string p = path;
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   auto ends = [&](std::string_view s) { return p.size() >= s.size() && p.compare(p.size() - s.size(), s.size(), s) == 0; };
@@ -134,8 +136,20 @@ Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string
     globfree(&g);
   }
   if (paths.empty()) return invalid_argument("no input given");
+  if (std::count(paths.begin(), paths.end(), "-") > 1) return invalid_argument("stdin (-) can be read only once");
   std::vector<std::unique_ptr<DatasetReader>> readers;
   for (const auto& p : paths) {
+    if (p == "-") {
+      PG_ASSIGN_OR_RETURN(auto stream, TarStreamReader::start(0));
+      auto r = open_zarr(stream, "stream");
+      if (!r.ok()) {
+        // A stream that is not a store: say why the stream itself failed, if it did.
+        Status whole = stream->verify_complete();
+        return (whole.ok() ? r.status() : whole).with_context("-");
+      }
+      readers.push_back(std::move(r).value());
+      continue;
+    }
     PG_ASSIGN_OR_RETURN(auto r, open_dataset(p));
     readers.push_back(std::move(r));
   }

@@ -73,6 +73,10 @@ class ConcatReader final : public DatasetReader {
   }
 
   const Group& root() const override { return root_; }
+  Status check_input() override {
+    for (auto& p : parts_) PG_RETURN_IF_ERROR(p.reader->check_input());
+    return Status::Ok();
+  }
   std::string format_name() const override { return parts_[0].reader->format_name(); }
   std::string location() const override {
     return fmt::format("{} (+{} more files)", parts_[0].reader->location(), parts_.size() - 1);

@@ -153,6 +153,7 @@ class ZarrV2Reader final : public DatasetReader {
 
   const Group& root() const override { return root_; }
   std::string format_name() const override { return "Zarr v2"; }
+  Status check_input() override { return store_->verify_complete(); }
   std::string location() const override { return store_->describe(); }
 
   Result<NdArray> read(const std::string& path, const Box& box) override {
@@ -436,7 +437,13 @@ class ZarrV2Writer final : public DatasetWriter {
  public:
   ZarrV2Writer(std::shared_ptr<Store> store, bool consolidated) : store_(std::move(store)), consolidated_(consolidated) {}
 
-  Status create(const Group& root) override { return define_group(root, ""); }
+  Status create(const Group& root) override {
+    PG_RETURN_IF_ERROR(define_group(root, ""));
+    // Consolidated metadata right away: in a stream it must come before the chunks.
+    if (!consolidated_) return Status::Ok();
+    Json z{{"metadata", metadata_}, {"zarr_consolidated_format", 1}};
+    return put_json(".zmetadata", z);
+  }
 
   Status write(const std::string& path, const Box& box, const NdArray& data) override {
     auto it = arrays_.find(path);
@@ -488,11 +495,7 @@ class ZarrV2Writer final : public DatasetWriter {
     return ctx(store_->put(key, *current));
   }
 
-  Status finish() override {
-    if (!consolidated_) return Status::Ok();
-    Json z{{"metadata", metadata_}, {"zarr_consolidated_format", 1}};
-    return put_json(".zmetadata", z);
-  }
+  Status finish() override { return Status::Ok(); }
 
  private:
   Status put_json(const std::string& key, const Json& j) {

@@ -27,6 +27,9 @@ void untrack(const fs::path& p) {
 }
 }  // namespace
 
+void register_temporary(const fs::path& p) { track(p); }
+void unregister_temporary(const fs::path& p) { untrack(p); }
+
 std::vector<fs::path> pending_temporaries() {
   std::lock_guard lock(g_pending_mu);
   return pending();

@@ -125,7 +125,8 @@ static void set_output_storage(Group& g, const std::string& prefix, const Datase
     enc.chunks = chunks;
     if (format == OutputFormat::kZarr) {
       if (opt.compressor) enc.compressor = *opt.compressor;
-      else if (input_is_zarr) enc.compressor = src.compressor;
+      else if (opt.stream_output) enc.compressor = nullptr;
+      else if (input_is_zarr && !src.compressor.is_null()) enc.compressor = src.compressor;
       else enc.compressor = Json{{"id", "blosc"}, {"cname", "lz4"}, {"clevel", 5}, {"shuffle", 1}, {"blocksize", 0}};
       // Filters that change values or types stay with the data; vlen-utf8 is re-added.
       if (input_is_zarr && src.filters.is_array()) enc.filters = src.filters;
@@ -233,6 +234,18 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
   if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
   PG_ASSIGN_OR_RETURN(OutputFormat format, output_format_for(req.output, req.format));
   DatasetReader* in = &in_ref;
+  if (req.output == "-") {
+    ConvertOptions opt = req.options;
+    opt.stream_output = true;
+    PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, opt));
+    if (req.dry_run) return plan;
+    auto tar = std::make_shared<TarStreamWriter>(1);
+    auto writer = make_zarr_writer(tar, opt.consolidated);
+    PG_RETURN_IF_ERROR(run_convert(*in, plan, *writer, opt));
+    PG_RETURN_IF_ERROR(in->check_input());
+    PG_RETURN_IF_ERROR(tar->finish());
+    return plan;
+  }
   for (const auto& input : req.inputs) {
     std::error_code ec;
     if (std::filesystem::exists(req.output, ec) && std::filesystem::equivalent(input, req.output, ec))
@@ -250,6 +263,7 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
   Status s = run_convert(*in, plan, *writer, req.options);
   writer.reset();
   if (!s.ok()) return s;
+  PG_RETURN_IF_ERROR(in->check_input());
   PG_RETURN_IF_ERROR(out->commit());
   return plan;
 }

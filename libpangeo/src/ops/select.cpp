@@ -374,6 +374,7 @@ class SelectionReader final : public DatasetReader {
   }
   const Group& root() const override { return root_; }
   std::string format_name() const override { return in_->format_name(); }
+  Status check_input() override { return in_->check_input(); }
   std::string location() const override { return in_->location(); }
   Shape read_chunks(const std::string& path) const override {
     auto ref = find_variable(in_->root(), path);
