@@ -8,6 +8,8 @@ load helpers
     page="$SRC/man/$tool.1"
     [ -f "$page" ]
     grep -q "^.SH EXIT STATUS" "$page"
+    for code in 0 1 2 130 141; do grep -q "$code" "$page" || { echo "$tool: exit $code undocumented"; return 1; }; done
+    grep -q "^.SH STREAMS" "$page" && grep -q "TMPDIR" "$page"
     for opt in $("$tool" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
       grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$page" || { echo "$tool: $opt not in the man page"; return 1; }
     done

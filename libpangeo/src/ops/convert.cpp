@@ -52,6 +52,13 @@ Shape default_chunks(const Variable& v) {
   return c;
 }
 
+Shape derived_chunks(const Variable& v, const Shape& chunks) {
+  const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(v.dtype.itemsize, 1);
+  if (chunks.size() != v.shape.size() || chunks.empty()) return default_chunks(v);
+  if (element_count(chunks) * item >= (1u << 20) || element_count(chunks) >= v.size()) return chunks;
+  return default_chunks(v);
+}
+
 namespace {
 
 // Coordinates a variable needs: its dimensions' coordinate variables and the names in

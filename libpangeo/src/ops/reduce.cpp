@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "pangeo/cf.hpp"
+#include "pangeo/convert.hpp"
 #include "pangeo/select.hpp"
 
 namespace pangeo {
@@ -807,6 +808,10 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
   return std::unique_ptr<DatasetReader>(std::move(reader));
 }
 
+namespace {
+Shape ov_chunks(const Group& out, const std::string& name) { return out.find_var(name)->storage.chunks; }
+}  // namespace
+
 // ---- pg-groupby -----------------------------------------------------------------------
 
 Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetReader> in, const GroupByOptions& o) {
@@ -896,7 +901,7 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
     ov.attrs = Attributes();
     ov.attrs.set("coordinates", AttrValue::text(g.coord_name));
     ov.storage = StorageEncoding();
-    ov.storage.chunks = in->read_chunks(w.path);
+    ov.storage.chunks = derived_chunks(ov, in->read_chunks(w.path));
     out.vars.push_back(ov);
     add_dims_of(out, ov);
   }
@@ -943,7 +948,7 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
           }
           return out;
         },
-        in->read_chunks(w.path));
+        ov_chunks(out, v.name));
   }
   return std::unique_ptr<DatasetReader>(std::move(reader));
 }
@@ -974,7 +979,7 @@ Result<std::unique_ptr<DatasetReader>> rolling_dataset(std::shared_ptr<DatasetRe
     v.dtype = odt;
     v.attrs = decoded_attrs(v.attrs);
     v.storage = StorageEncoding();
-    v.storage.chunks = in->read_chunks(v.name);
+    v.storage.chunks = derived_chunks(v, in->read_chunks(v.name));
     const uint64_t len = src_v.shape[rd];
     const OpSpec op = o.op;
     computes.emplace_back(v.name, [in, src_v, rd, odt, before, after, len, minp, op](const Box& box) -> Result<NdArray> {

@@ -532,6 +532,7 @@ class SelectionReader final : public DatasetReader {
       v.dims = dims;
       v.shape = shape;
       v.storage.chunks = chunks;
+      if (!chunks.empty()) v.storage.chunks = derived_chunks(v, chunks);
       if (!scalar_coords.empty()) {
         std::string coords = v.attrs.text("coordinates").value_or("");
         for (const auto& c : scalar_coords)
