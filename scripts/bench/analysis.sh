@@ -4,16 +4,7 @@
 # month climatology and the Nino 3.4 index, pg-* against ncra, CDO and xarray with dask
 # (2 threads), side by side; then pg-* memory with the time axis doubled.
 # usage: scripts/bench/analysis.sh [RUNS]   (BENCH_DIR to keep the data elsewhere)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-runs=${1:-3}
-dir=${BENCH_DIR:-/tmp/pg-bench}
-bin=$PWD/build/bin
-mkdir -p "$dir"
-if [ ! -f "$dir/sst.nc" ]; then
-  echo "generating data in $dir ..." >&2
-  /usr/bin/python3 scripts/make-sst.py "$dir/sst.nc" --years 170 --res 1
-fi
+source "$(dirname "$0")/common.sh"
 [ -f "$dir/sst_zlib.nc" ] || nccopy -d1 -s "$dir/sst.nc" "$dir/sst_zlib.nc"
 [ -d "$dir/sst.zarr" ] || "$bin/pg-convert" "$dir/sst.nc" -o "$dir/sst.zarr" --chunks time=12 --compressor blosc:zstd:3:shuffle
 [ -d "$dir/sst_lz4.zarr" ] || "$bin/pg-convert" "$dir/sst.nc" -o "$dir/sst_lz4.zarr" --chunks time=12

@@ -6,18 +6,9 @@
 # (nccopy's own Zarr output is uncompressed in Debian's netCDF-C, and was killed for
 # memory on this file). Then the same with the time axis doubled, for pg-convert's memory.
 # usage: scripts/bench/convert.sh [RUNS]   (BENCH_DIR to keep the data elsewhere)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-runs=${1:-3}
-dir=${BENCH_DIR:-/tmp/pg-bench}
-bin=$PWD/build/bin
-mkdir -p "$dir"
-if [ ! -f "$dir/sst.nc" ]; then
-  echo "generating data in $dir ..." >&2
-  /usr/bin/python3 scripts/make-sst.py "$dir/sst.nc" --years 170 --res 1
-  /usr/bin/python3 scripts/make-sst.py "$dir/parts" --years 170 --res 1 --split --format nc3
-  /usr/bin/python3 scripts/make-sst.py "$dir/parts2x" --years 340 --res 1 --split --format nc3
-fi
+source "$(dirname "$0")/common.sh"
+[ -d "$dir/parts" ] || /usr/bin/python3 scripts/make-sst.py "$dir/parts" --years 170 --res 1 --split --format nc3
+[ -d "$dir/parts2x" ] || /usr/bin/python3 scripts/make-sst.py "$dir/parts2x" --years 340 --res 1 --split --format nc3
 cat > "$dir/xr_convert.py" <<'PY'
 import sys, dask, numcodecs, xarray as xr
 dask.config.set(scheduler="threads", num_workers=2)

@@ -3,13 +3,7 @@
 # temporary files, on the benchmark SST dataset (see convert.sh), with each pipe stage's
 # peak memory.
 # usage: scripts/bench/pipes.sh [RUNS]   (BENCH_DIR to keep the data elsewhere)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-runs=${1:-3}
-dir=${BENCH_DIR:-/tmp/pg-bench}
-bin=$PWD/build/bin
-mkdir -p "$dir"
-[ -f "$dir/sst.nc" ] || /usr/bin/python3 scripts/make-sst.py "$dir/sst.nc" --years 170 --res 1
+source "$(dirname "$0")/common.sh"
 cat > "$dir/nino_pipe.sh" <<SH
 #!/usr/bin/env bash
 set -eo pipefail
