@@ -20,7 +20,7 @@ if [ -n "$p" ]; then
 else
   failed=$((failed + 1))
 fi
-for suite in tests/cli tests/interop; do
+for suite in tests/cli tests/interop tests/cloud; do
   echo "== $suite"
   bats --formatter tap "$suite" | tee "$log"
   passed=$((passed + $(grep -c '^ok ' "$log"))); failed=$((failed + $(grep -c '^not ok ' "$log")))

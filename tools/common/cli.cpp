@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "pangeo/cloud.hpp"
 #include "pangeo/codec.hpp"
 #include "pangeo/store.hpp"
 
@@ -72,6 +73,14 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
     p->excludes(n);
   }
   if (flags & kJson) app.add_flag("--json", o.json, "Machine-readable JSON on stdout");
+  if (flags & kRemote) {
+    static pangeo::CloudOptions cloud;
+    app.add_option("--profile", cloud.profile, "AWS profile of ~/.aws/credentials and ~/.aws/config");
+    app.add_option("--endpoint-url", cloud.endpoint_url, "S3-compatible endpoint, e.g. http://127.0.0.1:9000");
+    app.add_option("--region", cloud.region, "S3 region (default: as the AWS CLI finds it)");
+    app.add_flag("--anon", cloud.anon, "Send no credentials (public buckets)");
+    app.parse_complete_callback([] { pangeo::set_cloud_options(cloud); });
+  }
   if (flags & kVars) {
     app.add_option("-v,--vars", o.vars, "Keep only these variables (comma-separated) and their coordinates");
     app.add_option("--drop", o.drop, "Remove these variables (comma-separated)");

@@ -27,6 +27,7 @@ struct CommonOptions {
 
 enum CommonFlags : unsigned {
   kOutput = 1, kOverwrite = 2, kThreads = 4, kMemory = 8, kQuiet = 16, kProgress = 32, kJson = 64, kVars = 128,
+  kRemote = 256,
 };
 
 // Adds the options named by `flags` to `app`.

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   app.add_option("INPUT", inputs, "netCDF file or Zarr store (several files are joined like pg-convert)")->required();
   app.add_flag("--cdl", cdl, "Print the header as CDL, like ncdump -h");
   app.add_flag("--stats", stats, "Per-variable min/max/mean/NaN count; store objects and sizes");
-  pgtool::add_common_options(app, common, pgtool::kThreads | pgtool::kMemory | pgtool::kQuiet | pgtool::kProgress | pgtool::kJson);
+  pgtool::add_common_options(app, common, pgtool::kThreads | pgtool::kMemory | pgtool::kQuiet | pgtool::kProgress | pgtool::kJson | pgtool::kRemote);
   return pgtool::run_tool("pg-info", app, argc, argv, [&]() -> pangeo::Status {
     PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(inputs));
     std::optional<std::vector<pangeo::VarStats>> var_stats;

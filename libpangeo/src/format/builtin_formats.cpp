@@ -72,8 +72,14 @@ Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location)
   Probe p;
   p.location = location;
   p.path = location.rfind("file://", 0) == 0 ? location.substr(7) : location;
-  if (location.find("://") != std::string::npos && location.rfind("file://", 0) != 0)
-    return unsupported("{}: remote locations are not supported yet", location);
+  if (location.find("://") != std::string::npos && location.rfind("file://", 0) != 0) {
+    // Remote locations hold Zarr stores (consolidated metadata first, chunks on demand).
+    PG_ASSIGN_OR_RETURN(auto store, open_store(location));
+    std::string name = location.substr(location.rfind('/') + 1);
+    auto r = open_zarr(store, name);
+    if (!r.ok()) return r.status().with_context(location);
+    return r;
+  }
   std::error_code ec;
   auto st = fs::status(p.path, ec);
   if (ec || !fs::exists(st)) return not_found("{}: no such file or directory", p.path);

@@ -1,6 +1,7 @@
 // The registry of store kinds, one row per URL scheme.
 #include <string_view>
 
+#include "pangeo/cloud.hpp"
 #include "pangeo/store.hpp"
 
 namespace pangeo {
@@ -14,12 +15,24 @@ Result<std::shared_ptr<Store>> open_directory(const std::string& location) {
   return std::shared_ptr<Store>(std::make_shared<DirectoryStore>(path));
 }
 
+Result<std::shared_ptr<Store>> open_s3(const std::string& location) {
+  PG_ASSIGN_OR_RETURN(auto s, S3Store::open(location));
+  return std::shared_ptr<Store>(s);
+}
+Result<std::shared_ptr<Store>> open_http(const std::string& location) {
+  return std::shared_ptr<Store>(std::make_shared<HttpStore>(location));
+}
+
 struct StoreKind {
   std::string_view scheme;  // "" matches a plain path
   StoreFactory open;
 };
 constexpr StoreKind kStoreKinds[] = {
     {"file://", open_directory},
+    {"s3://", open_s3},
+    {"gs://", open_s3},
+    {"https://", open_http},
+    {"http://", open_http},
     {"", open_directory},
 };
 }  // namespace

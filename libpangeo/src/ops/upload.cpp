@@ -1,0 +1,195 @@
+#include "pangeo/upload.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+
+#include "pangeo/cloud.hpp"
+#include "pangeo/dataset.hpp"
+#include "pangeo/store.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pangeo {
+
+namespace {
+
+bool is_metadata(const std::string& key) {
+  std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
+  return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == ".zmetadata" || base == "zarr.json";
+}
+// Consolidated metadata goes very last: it is what readers open first.
+int metadata_rank(const std::string& key) {
+  if (key == ".zmetadata" || key == "zarr.json") return 2;
+  return 1;
+}
+
+}  // namespace
+
+Result<UploadReport> upload(const std::string& source, const std::string& dest, const UploadOptions& o) {
+  UploadReport report;
+  const auto t0 = std::chrono::steady_clock::now();
+  // The source: a store whose keys are listed, or one file sent as one object.
+  std::shared_ptr<Store> src;
+  std::shared_ptr<TarStreamReader> stream;
+  std::string single_file;
+  if (source == "-") {
+    PG_ASSIGN_OR_RETURN(stream, TarStreamReader::start(0));
+    PG_RETURN_IF_ERROR(stream->verify_complete());
+    src = stream;
+  } else {
+    std::error_code ec;
+    if (!fs::exists(source, ec)) return not_found("{}: no such file or directory", source);
+    if (fs::is_directory(source, ec)) src = std::make_shared<DirectoryStore>(source);
+    else single_file = source;
+  }
+  const bool remote = dest.find("://") != std::string::npos && dest.rfind("file://", 0) != 0;
+  std::unique_ptr<AtomicOutput> local_out;
+  std::shared_ptr<Store> dst;
+  std::shared_ptr<S3Store> s3;
+  if (dest.rfind("s3://", 0) == 0 || dest.rfind("gs://", 0) == 0) {
+    PG_ASSIGN_OR_RETURN(s3, S3Store::open(dest));
+    dst = s3;
+  } else if (remote) {
+    PG_ASSIGN_OR_RETURN(dst, open_store(dest));
+  }
+
+  if (!single_file.empty()) {
+    std::error_code ec;
+    uint64_t size = fs::file_size(single_file, ec);
+    report.objects = 1;
+    report.bytes = size;
+    if (o.dry_run) return report;
+    if (!remote) {
+      std::string target = dest.rfind("file://", 0) == 0 ? dest.substr(7) : dest;
+      PG_ASSIGN_OR_RETURN(local_out, AtomicOutput::create(target, o.overwrite, false));
+      fs::copy_file(single_file, local_out->temp_path(), ec);
+      if (ec) return io_error("{}: {}", target, ec.message());
+      PG_RETURN_IF_ERROR(local_out->commit());
+    } else if (s3) {
+      if (o.skip_existing) {
+        PG_ASSIGN_OR_RETURN(auto info, s3->head(""));
+        if (info && info->size == size) {
+          report.objects = 0;
+          report.bytes = 0;
+          report.skipped = 1;
+          report.skipped_bytes = size;
+          return report;
+        }
+      }
+      Status s;
+      if (size >= o.multipart_threshold) {
+        s = s3->put_multipart("", single_file, o.part_size, o.jobs).status();
+        report.parts = (size + o.part_size - 1) / o.part_size;
+      } else {
+        PG_ASSIGN_OR_RETURN(Bytes b, read_file(single_file));
+        s = s3->put("", b);
+      }
+      if (!s.ok()) report.failed.push_back(dest + ": " + s.message());
+    } else {
+      PG_ASSIGN_OR_RETURN(Bytes b, read_file(single_file));
+      Status s = dst->put("", b);
+      if (!s.ok()) report.failed.push_back(dest + ": " + s.message());
+    }
+    report.metadata_written = report.failed.empty();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+  }
+
+  PG_ASSIGN_OR_RETURN(std::vector<std::string> keys, src->list(""));
+  keys.erase(std::remove_if(keys.begin(), keys.end(),
+                            [](const std::string& k) { return k.find(".pgtmp") != std::string::npos; }),
+             keys.end());
+  std::vector<std::string> chunks, meta;
+  for (auto& k : keys) (is_metadata(k) ? meta : chunks).push_back(k);
+  std::stable_sort(meta.begin(), meta.end(), [](auto& a, auto& b) { return metadata_rank(a) < metadata_rank(b); });
+  if (o.dry_run) {
+    for (auto& k : keys) {
+      PG_ASSIGN_OR_RETURN(auto sz, src->size(k));
+      report.bytes += sz.value_or(0);
+    }
+    report.objects = keys.size();
+    return report;
+  }
+  if (!remote) {
+    std::string target = dest.rfind("file://", 0) == 0 ? dest.substr(7) : dest;
+    PG_ASSIGN_OR_RETURN(local_out, AtomicOutput::create(target, o.overwrite, true));
+    dst = std::make_shared<DirectoryStore>(local_out->temp_path());
+  }
+  std::mutex mu;
+  auto send = [&](const std::string& key) -> Status {
+    auto body = src->get(key);
+    if (!body.ok() || !*body) {
+      std::lock_guard lock(mu);
+      report.failed.push_back(key + ": cannot read the source");
+      return Status::Ok();
+    }
+    const Bytes& b = **body;
+    if (o.skip_existing && s3) {
+      auto info = s3->head(key);
+      if (info.ok() && *info && (*info)->size == b.size() && (*info)->etag == hex(md5(b.data(), b.size()))) {
+        std::lock_guard lock(mu);
+        ++report.skipped;
+        report.skipped_bytes += b.size();
+        return Status::Ok();
+      }
+    }
+    Status s = dst->put(key, b);
+    std::lock_guard lock(mu);
+    if (s.code() == ErrorCode::kCancelled) return s;
+    if (!s.ok()) {
+      report.failed.push_back(key + ": " + s.message());
+    } else {
+      ++report.objects;
+      report.bytes += b.size();
+    }
+    return Status::Ok();
+  };
+  ExecOptions exec = o.exec;
+  exec.threads = remote ? o.jobs : std::min<unsigned>(o.jobs, 8);
+  const uint64_t total = chunks.size() + meta.size();
+  auto progress = exec.progress;
+  auto chunk_progress = [&](uint64_t done, uint64_t) {
+    if (progress) progress(done, total);
+  };
+  exec.progress = chunk_progress;
+  PG_RETURN_IF_ERROR(run_tasks(chunks.size(), [&](uint64_t i) { return send(chunks[i]); }, nullptr, exec));
+  if (report.failed.empty()) {
+    // Metadata after every chunk: arrays before groups' consolidated metadata.
+    for (auto& k : meta) {
+      PG_RETURN_IF_ERROR(send(k));
+      if (progress) progress(chunks.size() + (&k - meta.data()) + 1, total);
+    }
+    report.metadata_written = report.failed.empty();
+  }
+  if (local_out) {
+    if (report.failed.empty()) PG_RETURN_IF_ERROR(local_out->commit());
+    else local_out->abandon();
+  }
+  std::sort(report.failed.begin(), report.failed.end());
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+std::string format_upload_report(const UploadReport& r, bool json) {
+  double rate = r.seconds > 0 ? double(r.objects) / r.seconds : 0;
+  double mbps = r.seconds > 0 ? double(r.bytes) / r.seconds / 1e6 : 0;
+  if (json) {
+    Json j{{"objects", r.objects}, {"bytes", r.bytes}, {"skipped", r.skipped}, {"skipped_bytes", r.skipped_bytes},
+           {"parts", r.parts}, {"seconds", r.seconds}, {"objects_per_second", rate}, {"megabytes_per_second", mbps},
+           {"failed", r.failed}, {"complete", r.failed.empty()}};
+    return j.dump(2) + "\n";
+  }
+  std::string out = fmt::format("{} objects, {} bytes in {:.2f} s ({:.0f} objects/s, {:.1f} MB/s)", r.objects, r.bytes,
+                                r.seconds, rate, mbps);
+  if (r.skipped) out += fmt::format("; {} already there ({} bytes) skipped", r.skipped, r.skipped_bytes);
+  out += "\n";
+  if (!r.failed.empty()) {
+    out += fmt::format("{} objects failed (metadata not sent; rerun with --skip-existing):\n", r.failed.size());
+    for (auto& f : r.failed) out += "  " + f + "\n";
+  }
+  return out;
+}
+
+}  // namespace pangeo

@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# Object storage against a real S3-compatible server (s3rver) on loopback, verified with
+# the AWS CLI; SigV4 against botocore; faults through a misbehaving loopback proxy.
+
+load ../cli/helpers
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+setup_file() {
+  make_fixtures
+  export S3RVER_BIN=$("$SRC/scripts/install-s3rver.sh")
+  export S3_PORT=$(free_port)
+  mkdir -p "$BATS_FILE_TMPDIR/s3data"
+  "$S3RVER_BIN" -d "$BATS_FILE_TMPDIR/s3data" -a 127.0.0.1 -p "$S3_PORT" --silent &
+  echo $! > "$BATS_FILE_TMPDIR/s3rver.pid"
+  for i in $(seq 50); do $PY -c "import socket; socket.create_connection(('127.0.0.1', $S3_PORT), 1)" 2>/dev/null && break; sleep 0.2; done
+  export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+  export E="http://127.0.0.1:$S3_PORT"
+  aws --endpoint-url "$E" s3 mb s3://bucket >/dev/null
+  pg-convert "$FIX/sst.nc" -o "$FIX/sst.zarr" --chunks time=5,lat=9,lon=18
+}
+teardown_file() {
+  kill "$(cat "$BATS_FILE_TMPDIR/s3rver.pid")" 2>/dev/null || true
+  [ -f "$BATS_FILE_TMPDIR/proxy.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/proxy.pid")" 2>/dev/null || true
+  true
+}
+setup() { cd "$BATS_TEST_TMPDIR"; }
+
+verify_store() {  # $1 local store, $2 s3 url: every object there and equal, nothing extra
+  aws --endpoint-url "$E" s3 cp --recursive --quiet "$2" fetched
+  diff -r "$1" fetched
+  rm -rf fetched
+}
+
+@test "SigV4 equals botocore's on the same requests" {
+  "$SRC/tests/cloud/sigv4_vs_botocore.py" "$SRC/build/tests/sigv4_sign"
+}
+
+@test "upload a store, verify every object with the AWS CLI, read it back with pg-info and pg-reduce" {
+  run pg-upload "$FIX/sst.zarr" s3://bucket/a/sst.zarr --endpoint-url "$E"
+  [ "$status" -eq 0 ]
+  verify_store "$FIX/sst.zarr" s3://bucket/a/sst.zarr
+  pg-info --endpoint-url "$E" s3://bucket/a/sst.zarr | grep -q "sst .*(time, lat, lon) float32"
+  pg-reduce --endpoint-url "$E" s3://bucket/a/sst.zarr --dim time -o remote.nc
+  pg-reduce "$FIX/sst.zarr" --dim time -o local.nc
+  "$SRC/tests/interop/assert_identical.py" local.nc remote.nc
+  pg-convert --endpoint-url "$E" s3://bucket/a/sst.zarr -o back.nc
+  "$SRC/tests/interop/assert_identical.py" "$FIX/sst.nc" back.nc
+}
+
+@test "--json summary, --dry-run, chunks before metadata" {
+  run pg-upload "$FIX/sst.zarr" s3://bucket/dry.zarr --endpoint-url "$E" --dry-run
+  [ "$status" -eq 0 ] && [[ "$output" == *"would send"* ]]
+  [ -z "$(aws --endpoint-url "$E" s3 ls --recursive s3://bucket/dry.zarr)" ]
+  pg-upload "$FIX/sst.zarr" s3://bucket/j.zarr --endpoint-url "$E" --json > r.json
+  n=$(find "$FIX/sst.zarr" -type f | wc -l)
+  $PY -c "import json; r = json.load(open('r.json')); assert r['objects'] == $n and r['complete'] and not r['failed'], r"
+  # Metadata last: the consolidated metadata is the newest object.
+  last=$(aws --endpoint-url "$E" s3api list-objects-v2 --bucket bucket --prefix j.zarr/ --query 'sort_by(Contents, &LastModified)[-1].Key' --output text)
+  [[ "$last" == *".zmetadata" || "$last" == *".z"* ]]
+}
+
+@test "a large file goes in parallel parts; the result is byte-identical" {
+  head -c 3500000 /dev/urandom > big.bin
+  pg-upload big.bin s3://bucket/raw/big.bin --endpoint-url "$E" --multipart-threshold 1M --part-size 1M
+  aws --endpoint-url "$E" s3 cp --quiet s3://bucket/raw/big.bin back.bin
+  cmp big.bin back.bin
+  pg-upload big.bin s3://bucket/raw/big2.bin --endpoint-url "$E" --multipart-threshold 1M --part-size 1M --json > r.json
+  $PY -c "import json; r = json.load(open('r.json')); assert r['parts'] == 4 and r['complete'], r"
+  pg-upload "$FIX/sst.nc" s3://bucket/raw/sst.nc --endpoint-url "$E"
+  aws --endpoint-url "$E" s3 cp --quiet s3://bucket/raw/sst.nc sst.nc && cmp sst.nc "$FIX/sst.nc"
+}
+
+@test "an interrupted upload rerun with --skip-existing completes without resending" {
+  pg-upload "$FIX/sst.zarr" s3://bucket/r.zarr --endpoint-url "$E"
+  # Take away some chunks and the metadata, as a run stopped half-way would leave it.
+  aws --endpoint-url "$E" s3 rm --quiet s3://bucket/r.zarr/.zmetadata
+  aws --endpoint-url "$E" s3 rm --quiet s3://bucket/r.zarr/sst/0.0.0
+  aws --endpoint-url "$E" s3 rm --quiet s3://bucket/r.zarr/sst/1.1.1
+  pg-upload "$FIX/sst.zarr" s3://bucket/r.zarr --endpoint-url "$E" --skip-existing --json > r.json
+  $PY -c "import json; r = json.load(open('r.json')); assert r['objects'] == 3 and r['skipped'] > 10, r"
+  verify_store "$FIX/sst.zarr" s3://bucket/r.zarr
+}
+
+@test "wrong credentials: one clear line naming the URL, never the secret; exit 1" {
+  AWS_ACCESS_KEY_ID=NOBODY AWS_SECRET_ACCESS_KEY=supersecret run pg-upload "$FIX/sst.zarr" s3://bucket/w.zarr --endpoint-url "$E"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"access denied"* && "$output" == *"s3://"* || "$output" == *"access denied"* ]]
+  [[ "$output" != *supersecret* ]]
+  AWS_ACCESS_KEY_ID=NOBODY AWS_SECRET_ACCESS_KEY=supersecret run pg-info --endpoint-url "$E" s3://bucket/a/sst.zarr
+  assert_one_line_error 1
+  [[ "$output" == *"s3://bucket/a/sst.zarr"* && "$output" != *supersecret* ]]
+  run pg-info --endpoint-url "$E" s3://bucket/nothing-here.zarr
+  assert_one_line_error 1
+}
+
+@test "credentials from a profile in ~/.aws, and AWS_ENDPOINT_URL" {
+  mkdir -p home/.aws
+  printf '[default]\naws_access_key_id = NOBODY\naws_secret_access_key = x\n[lab]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n' > home/.aws/credentials
+  printf '[profile lab]\nregion = eu-west-1\n' > home/.aws/config
+  HOME=$PWD/home env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL="$E" pg-info --profile lab s3://bucket/a/sst.zarr | grep -q sst
+  HOME=$PWD/home AWS_PROFILE=lab env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY pg-info --endpoint-url "$E" s3://bucket/a/sst.zarr | grep -q sst
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME=$PWD/home pg-info --endpoint-url "$E" s3://bucket/a/sst.zarr
+  assert_one_line_error 1
+}
+
+@test "faults: 500/503, dropped connections and slow answers; the upload still completes, verified" {
+  port=$(free_port)
+  $PY "$SRC/tests/cloud/fault_proxy.py" "$S3_PORT" "$port" --fail 0.2 --drop 0.1 --slow 0.1 --max-seconds 300 &
+  echo $! > "$BATS_FILE_TMPDIR/proxy.pid"
+  for i in $(seq 50); do $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.2; done
+  run pg-upload "$FIX/sst.zarr" s3://bucket/f.zarr --endpoint-url "http://127.0.0.1:$port" --jobs 16
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  verify_store "$FIX/sst.zarr" s3://bucket/f.zarr
+  pg-reduce --endpoint-url "http://127.0.0.1:$port" s3://bucket/f.zarr --dim time -o viaproxy.nc
+  pg-reduce "$FIX/sst.zarr" --dim time -o local.nc
+  "$SRC/tests/interop/assert_identical.py" local.nc viaproxy.nc
+  kill "$(cat "$BATS_FILE_TMPDIR/proxy.pid")"
+}
+
+@test "a stream and a local destination" {
+  pg-convert "$FIX/sst.nc" -o - | pg-upload - s3://bucket/s.zarr --endpoint-url "$E"
+  pg-info --endpoint-url "$E" s3://bucket/s.zarr | grep -q sst
+  pg-upload "$FIX/sst.zarr" copy.zarr
+  diff -r "$FIX/sst.zarr" copy.zarr
+  run pg-upload "$FIX/sst.zarr" copy.zarr
+  assert_one_line_error 1
+}
