@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A loopback HTTP proxy in front of an S3 server that misbehaves on purpose.
 
-usage: fault_proxy.py UPSTREAM_PORT LISTEN_PORT [--fail 0.2] [--drop 0.1] [--slow 0.1] [--seed 1]
+usage: fault_proxy.py UPSTREAM_PORT LISTEN_PORT [--fail 0.2] [--drop 0.1] [--slow 0.1] [--seed 1] [--log F]
 A share of requests gets 500/503 (without reaching the server), a share has its
 connection closed without an answer, and a share is answered after 0.5 s. Everything else
 is forwarded to 127.0.0.1:UPSTREAM_PORT unchanged. Stops after --max-seconds.
@@ -21,6 +21,7 @@ a.add_argument("--drop", type=float, default=0.1)
 a.add_argument("--slow", type=float, default=0.1)
 a.add_argument("--seed", type=int, default=1)
 a.add_argument("--max-seconds", type=float, default=600)
+a.add_argument("--log", help="append 'METHOD PATH' of every forwarded request to this file")
 args = a.parse_args()
 rng = random.Random(args.seed)
 lock = threading.Lock()
@@ -57,6 +58,9 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 stats["slowed"] += 1
             time.sleep(0.5)
+        if args.log:
+            with lock, open(args.log, "a") as f:
+                f.write(f"{self.command} {self.path.split('?')[0]}\n")
         conn = http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=30)
         headers = {k: v for k, v in self.headers.items()}
         conn.request(self.command, self.path, body=body, headers=headers)

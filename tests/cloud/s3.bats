@@ -21,10 +21,27 @@ setup_file() {
 }
 teardown_file() {
   kill "$(cat "$BATS_FILE_TMPDIR/s3rver.pid")" 2>/dev/null || true
-  [ -f "$BATS_FILE_TMPDIR/proxy.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/proxy.pid")" 2>/dev/null || true
   true
 }
 setup() { cd "$BATS_TEST_TMPDIR"; }
+teardown() { [ -f proxy.pid ] && kill "$(cat proxy.pid)" 2>/dev/null; true; }
+
+start_proxy() {  # options of fault_proxy.py; prints the port
+  local port
+  port=$(free_port)
+  $PY "$SRC/tests/cloud/fault_proxy.py" "$S3_PORT" "$port" --max-seconds 300 "$@" >/dev/null 2>&1 &
+  echo $! > proxy.pid
+  for i in $(seq 50); do $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.2; done
+  echo "$port"
+}
+
+check_metadata_last() {  # $1: the proxy's log of requests
+  grep '^PUT ' "$1" | awk '{print $2}' > order
+  last_chunk=$(grep -n -v -E '/\.z[a-z]+$' order | tail -1 | cut -d: -f1)
+  first_meta=$(grep -n -E '/\.z[a-z]+$' order | head -1 | cut -d: -f1)
+  [ -n "$first_meta" ] && [ "$last_chunk" -lt "$first_meta" ] || { cat order; return 1; }
+  tail -1 order | grep -q '/\.zmetadata$'
+}
 
 verify_store() {  # $1 local store, $2 s3 url: every object there and equal, nothing extra
   aws --endpoint-url "$E" s3 cp --recursive --quiet "$2" fetched
@@ -55,9 +72,10 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   pg-upload "$FIX/sst.zarr" s3://bucket/j.zarr --endpoint-url "$E" --json > r.json
   n=$(find "$FIX/sst.zarr" -type f | wc -l)
   $PY -c "import json; r = json.load(open('r.json')); assert r['objects'] == $n and r['complete'] and not r['failed'], r"
-  # Metadata last: the consolidated metadata is the newest object.
-  last=$(aws --endpoint-url "$E" s3api list-objects-v2 --bucket bucket --prefix j.zarr/ --query 'sort_by(Contents, &LastModified)[-1].Key' --output text)
-  [[ "$last" == *".zmetadata" || "$last" == *".z"* ]]
+  # Chunks before metadata, consolidated metadata last (order seen by a recording proxy).
+  port=$(start_proxy --fail 0 --drop 0 --slow 0 --log puts.log)
+  pg-upload "$FIX/sst.zarr" s3://bucket/order.zarr --endpoint-url "http://127.0.0.1:$port"
+  check_metadata_last puts.log
 }
 
 @test "a large file goes in parallel parts; the result is byte-identical" {
@@ -105,17 +123,13 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
 }
 
 @test "faults: 500/503, dropped connections and slow answers; the upload still completes, verified" {
-  port=$(free_port)
-  $PY "$SRC/tests/cloud/fault_proxy.py" "$S3_PORT" "$port" --fail 0.2 --drop 0.1 --slow 0.1 --max-seconds 300 &
-  echo $! > "$BATS_FILE_TMPDIR/proxy.pid"
-  for i in $(seq 50); do $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.2; done
+  port=$(start_proxy --fail 0.2 --drop 0.1 --slow 0.1)
   run pg-upload "$FIX/sst.zarr" s3://bucket/f.zarr --endpoint-url "http://127.0.0.1:$port" --jobs 16
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
   verify_store "$FIX/sst.zarr" s3://bucket/f.zarr
   pg-reduce --endpoint-url "http://127.0.0.1:$port" s3://bucket/f.zarr --dim time -o viaproxy.nc
   pg-reduce "$FIX/sst.zarr" --dim time -o local.nc
   "$SRC/tests/interop/assert_identical.py" local.nc viaproxy.nc
-  kill "$(cat "$BATS_FILE_TMPDIR/proxy.pid")"
 }
 
 @test "a stream and a local destination" {
@@ -125,4 +139,15 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   diff -r "$FIX/sst.zarr" copy.zarr
   run pg-upload "$FIX/sst.zarr" copy.zarr
   assert_one_line_error 1
+}
+
+@test "pg-convert writes Zarr straight to s3://, metadata last; -O semantics" {
+  pg-convert --endpoint-url "$E" "$FIX/sst.nc" -o s3://bucket/direct.zarr --chunks time=12
+  pg-convert --endpoint-url "$E" s3://bucket/direct.zarr -o direct.nc
+  "$SRC/tests/interop/assert_identical.py" "$FIX/sst.nc" direct.nc
+  run pg-convert --endpoint-url "$E" "$FIX/sst.nc" -o s3://bucket/direct.zarr
+  assert_one_line_error 1
+  port=$(start_proxy --fail 0 --drop 0 --slow 0 --log puts.log)
+  pg-convert --endpoint-url "http://127.0.0.1:$port" "$FIX/sst.nc" -o s3://bucket/direct.zarr -O --compressor zstd:1
+  check_metadata_last puts.log
 }

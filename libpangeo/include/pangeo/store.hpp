@@ -118,7 +118,26 @@ class TarStreamReader : public Store {
   std::shared_ptr<State> state_;
 };
 
-// Opens a store for a location: a local path or file:// URL today.
+// Passes chunk puts straight to `inner` but holds metadata (.zgroup, .zattrs, .zarray,
+// .zmetadata, zarr.json) until flush(), which writes it last, consolidated metadata very
+// last: on object storage, where nothing is atomic, readers never see half a store.
+class MetadataLastStore : public Store {
+ public:
+  explicit MetadataLastStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+  Result<std::optional<Bytes>> get(const std::string& key) override;
+  Status put(const std::string& key, const Bytes& value) override;
+  Status erase(const std::string& key) override { return inner_->erase(key); }
+  Result<std::vector<std::string>> list(const std::string& prefix) override { return inner_->list(prefix); }
+  std::string describe() const override { return inner_->describe(); }
+  Status flush();
+
+ private:
+  std::shared_ptr<Store> inner_;
+  std::mutex mu_;
+  std::map<std::string, Bytes> held_;
+};
+
+// Opens a store for a location: a local path, file://, s3://, gs://, http(s)://.
 Result<std::shared_ptr<Store>> open_store(const std::string& location);
 
 // Reads a whole local file.

@@ -106,6 +106,8 @@ Result<OutputFormat> output_format_for(const std::string& path, const std::strin
     return invalid_argument("--format {}: expected zarr, netcdf4 or netcdf3", explicit_format);
   }
   if (path == "-") return OutputFormat::kZarr;  // the pipe format
+  if (path.find("://") != std::string::npos && path.rfind("file://", 0) != 0 && explicit_format.empty())
+    return OutputFormat::kZarr;  // object storage holds Zarr
   std::string p = path;
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   auto ends = [&](std::string_view s) { return p.size() >= s.size() && p.compare(p.size() - s.size(), s.size(), s) == 0; };

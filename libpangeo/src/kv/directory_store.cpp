@@ -175,3 +175,41 @@ Result<std::vector<std::string>> MemoryStore::list(const std::string& prefix) {
 }
 
 }  // namespace pangeo
+
+namespace pangeo {
+
+namespace {
+bool is_metadata_key(const std::string& key) {
+  std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
+  return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == ".zmetadata" || base == "zarr.json";
+}
+}  // namespace
+
+Result<std::optional<Bytes>> MetadataLastStore::get(const std::string& key) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = held_.find(key);
+    if (it != held_.end()) return std::optional<Bytes>(it->second);
+  }
+  return inner_->get(key);
+}
+
+Status MetadataLastStore::put(const std::string& key, const Bytes& value) {
+  if (!is_metadata_key(key)) return inner_->put(key, value);
+  std::lock_guard lock(mu_);
+  held_[key] = value;
+  return Status::Ok();
+}
+
+Status MetadataLastStore::flush() {
+  std::lock_guard lock(mu_);
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& [key, value] : held_) {
+      bool consolidated = key == ".zmetadata" || key == "zarr.json";
+      if (consolidated == (pass == 1)) PG_RETURN_IF_ERROR(inner_->put(key, value));
+    }
+  held_.clear();
+  return Status::Ok();
+}
+
+}  // namespace pangeo

@@ -253,6 +253,24 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     PG_RETURN_IF_ERROR(tar->finish());
     return plan;
   }
+  if (req.output.find("://") != std::string::npos && req.output.rfind("file://", 0) != 0) {
+    // Object storage: no rename to make the output atomic, so metadata goes last.
+    if (format != OutputFormat::kZarr) return unsupported("{}: remote outputs are Zarr stores", req.output);
+    PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
+    if (req.dry_run) return plan;
+    PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output));
+    if (!req.overwrite) {
+      PG_ASSIGN_OR_RETURN(auto existing, remote->get(".zgroup"));
+      PG_ASSIGN_OR_RETURN(auto existing_meta, remote->get(".zmetadata"));
+      if (existing || existing_meta) return already_exists("{}: output exists (use -O to overwrite)", req.output);
+    }
+    auto held = std::make_shared<MetadataLastStore>(remote);
+    auto writer = make_zarr_writer(held, req.options.consolidated);
+    PG_RETURN_IF_ERROR(run_convert(*in, plan, *writer, req.options));
+    PG_RETURN_IF_ERROR(in->check_input());
+    PG_RETURN_IF_ERROR(held->flush());
+    return plan;
+  }
   for (const auto& input : req.inputs) {
     std::error_code ec;
     if (std::filesystem::exists(req.output, ec) && std::filesystem::equivalent(input, req.output, ec))
