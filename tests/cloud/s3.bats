@@ -151,3 +151,19 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   pg-convert --endpoint-url "http://127.0.0.1:$port" "$FIX/sst.nc" -o s3://bucket/direct.zarr -O --compressor zstd:1
   check_metadata_last puts.log
 }
+
+@test "gs:// through the XML API with HMAC keys, and plain HTTP reads of a consolidated store" {
+  GCS_ENDPOINT_URL="$E" GCS_ACCESS_KEY_ID=S3RVER GCS_SECRET_ACCESS_KEY=S3RVER \
+    pg-upload "$FIX/sst.zarr" gs://bucket/g.zarr
+  verify_store "$FIX/sst.zarr" s3://bucket/g.zarr
+  GCS_ENDPOINT_URL="$E" GCS_ACCESS_KEY_ID=S3RVER GCS_SECRET_ACCESS_KEY=S3RVER pg-info gs://bucket/g.zarr | grep -q sst
+  port=$(free_port)
+  (cd "$FIX" && exec $PY -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+  echo $! > proxy.pid
+  for i in $(seq 50); do $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.2; done
+  pg-reduce "http://127.0.0.1:$port/sst.zarr" --dim time -o http.nc
+  pg-reduce "$FIX/sst.zarr" --dim time -o local.nc
+  "$SRC/tests/interop/assert_identical.py" local.nc http.nc
+  run pg-info "http://127.0.0.1:$port/nothing.zarr"
+  assert_one_line_error 1
+}
