@@ -8,39 +8,14 @@
 #include <mutex>
 
 #include "pangeo/codec.hpp"
+#include "chunked.hpp"
 #include "pangeo/format.hpp"
 
 namespace pangeo {
 
 namespace {
 
-Result<Json> parse_json(const Bytes& b, const std::string& key) {
-  try {
-    // zarr-python writes NaN/Infinity bare in attributes (Python's json allows them).
-    std::string text(b.begin(), b.end());
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    std::string text(b.begin(), b.end());
-    for (const char* bad : {"-Infinity", "Infinity", "NaN"}) {
-      std::string quoted = std::string("\"") + bad + "\"";
-      size_t p = 0;
-      while ((p = text.find(bad, p)) != std::string::npos) {
-        bool inside_string = p > 0 && text[p - 1] == '"';
-        if (!inside_string && !(bad[0] != '-' && p > 0 && text[p - 1] == '-')) {
-          text.replace(p, std::strlen(bad), quoted);
-          p += quoted.size();
-        } else {
-          p += std::strlen(bad);
-        }
-      }
-    }
-    try {
-      return Json::parse(text);
-    } catch (const Json::exception&) {
-      return corrupt("{}: invalid JSON: {}", key, e.what());
-    }
-  }
-}
+Result<Json> parse_json(const Bytes& b, const std::string& key) { return parse_metadata_json(b, key); }
 
 Bytes base64_decode(const std::string& s) {
   auto val = [](char c) -> int {
@@ -160,42 +135,8 @@ class ZarrV2Reader final : public DatasetReader {
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
     ArrayInfo& info = *arrays_.at(path);
     const Variable& v = *ref.var;
-    NdArray out(v.dtype, box.count);
-    const size_t rank = v.shape.size();
-    if (rank == 0) {
-      PG_ASSIGN_OR_RETURN(NdArray c, read_chunk(path, info, v, {}));
-      return c;
-    }
-    for (size_t d = 0; d < rank; ++d)
-      if (box.start[d] + box.count[d] > v.shape[d]) return invalid_argument("{}: read beyond the array's shape", path);
-    if (box.size() == 0) return out;
-    Shape lo(rank), hi(rank), idx(rank);
-    for (size_t d = 0; d < rank; ++d) {
-      lo[d] = box.start[d] / info.chunks[d];
-      hi[d] = (box.start[d] + box.count[d] - 1) / info.chunks[d];
-      idx[d] = lo[d];
-    }
-    if (lo == hi) {
-      // Exactly one whole chunk: hand it over without a copy.
-      Box cbox{Shape(rank), info.chunks};
-      for (size_t d = 0; d < rank; ++d) cbox.start[d] = lo[d] * info.chunks[d];
-      if (cbox == box) return read_chunk(path, info, v, lo);
-    }
-    while (true) {
-      Box cbox{Shape(rank), info.chunks};
-      for (size_t d = 0; d < rank; ++d) cbox.start[d] = idx[d] * info.chunks[d];
-      Box region;
-      if (intersect(cbox, box, &region)) {
-        PG_ASSIGN_OR_RETURN(NdArray c, read_chunk(path, info, v, idx));
-        copy_region(c, cbox.start, out, box.start, region);
-      }
-      size_t d = rank;
-      while (d-- > 0) {
-        if (++idx[d] <= hi[d]) break;
-        idx[d] = lo[d];
-        if (d == 0) return out;
-      }
-    }
+    return read_region(v.dtype, v.shape, info.chunks, box,
+                       [&](const Shape& idx, const Box&) { return read_chunk(path, info, v, idx); });
   }
 
   Result<std::optional<StoreStats>> store_stats() override {

@@ -1,0 +1,22 @@
+// What the Zarr readers share: assembling a requested region from the chunks of a
+// regular grid, and the metadata JSON parsing that tolerates zarr-python's NaN/Infinity.
+#pragma once
+
+#include <functional>
+
+#include "pangeo/dataset.hpp"
+
+namespace pangeo {
+
+// Reads `box` of an array of `shape` stored in chunks of `chunks`: fetch(chunk index,
+// chunk box) gives the decoded chunk (full chunk shape, C order).
+Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
+                            const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch);
+
+// Parses metadata JSON; bare NaN/Infinity/-Infinity (as Python writes them) are accepted.
+Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
+
+// The array with its axes permuted: out.shape[i] = in.shape[perm[i]].
+NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm);
+
+}  // namespace pangeo
