@@ -74,6 +74,8 @@ struct StorageEncoding {
   bool big_endian = false;     // Zarr dtype byte order
   std::string dimension_separator = ".";
   Json zarr_fill_value;        // the Zarr fill_value as stored (null when absent)
+  Json zarr_v3_codecs;         // a Zarr v3 codec chain as stored (null for other formats)
+  Shape shard_chunks;          // Zarr v3 sharding: the inner chunk shape (empty: none)
   int deflate_level = 0;       // netCDF-4 zlib level (0: none)
   bool shuffle = false;        // netCDF-4 shuffle filter
 };

@@ -78,6 +78,7 @@ std::unique_ptr<DatasetWriter> make_netcdf_writer(const std::string& path, Outpu
 
 // Readers for each format.
 Result<std::unique_ptr<DatasetReader>> open_zarr(std::shared_ptr<Store> store, const std::string& name);
+Result<std::unique_ptr<DatasetReader>> open_zarr_v3(std::shared_ptr<Store> store, const std::string& name);
 Result<std::unique_ptr<DatasetReader>> open_netcdf(const std::string& path);
 
 // Opens one or more inputs (paths, or quoted glob patterns expanded here); several

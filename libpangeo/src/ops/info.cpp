@@ -214,8 +214,16 @@ Result<std::string> format_summary(DatasetReader& in) {
         type = "datetime";
       else if (MaskAndScale(v).packed())
         type = "float64";
-      return fmt::format("  {} {:<{}} ({}) {} {}\n", mark, v.name, width, dims, type,
-                         coord_names.count(v.name) ? format_values(in, prefix + v.name, v) : "...");
+      std::string grid;
+      if (!v.storage.shard_chunks.empty()) {
+        grid = " [shards";
+        for (size_t i = 0; i < v.storage.chunks.size(); ++i) grid += (i ? "x" : " ") + std::to_string(v.storage.chunks[i]);
+        grid += ", chunks";
+        for (size_t i = 0; i < v.storage.shard_chunks.size(); ++i) grid += (i ? "x" : " ") + std::to_string(v.storage.shard_chunks[i]);
+        grid += "]";
+      }
+      return fmt::format("  {} {:<{}} ({}) {} {}{}\n", mark, v.name, width, dims, type,
+                         coord_names.count(v.name) ? format_values(in, prefix + v.name, v) : "...", grid);
     };
     out += "Coordinates:\n";
     for (const auto& v : g.vars)
@@ -356,6 +364,8 @@ Json describe_json(DatasetReader& in, const std::vector<VarStats>* stats, const 
       if (!v.storage.compressor.is_null()) enc["compressor"] = v.storage.compressor;
       if (v.storage.filters.is_array() && !v.storage.filters.empty()) enc["filters"] = v.storage.filters;
       if (v.storage.deflate_level) enc["zlib"] = v.storage.deflate_level;
+      if (!v.storage.zarr_v3_codecs.is_null()) enc["codecs"] = v.storage.zarr_v3_codecs;
+      if (!v.storage.shard_chunks.empty()) enc["inner_chunks"] = v.storage.shard_chunks;
       if (v.storage.shuffle) enc["shuffle"] = true;
       jv["encoding"] = enc;
       if (stats)

@@ -1,0 +1,380 @@
+// Zarr v3 (https://zarr-specs.readthedocs.io/en/latest/v3/core/index.html) with the
+// sharding codec (v3/codecs/sharding-indexed): read side.
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "chunked.hpp"
+#include "pangeo/codec.hpp"
+#include "pangeo/format.hpp"
+
+namespace pangeo {
+
+namespace {
+
+Result<DType> v3_dtype(const Json& j) {
+  if (!j.is_string()) return unsupported("data type {}", j.dump());
+  static const std::map<std::string, DTypeKind> kinds = {
+      {"bool", DTypeKind::kBool},         {"int8", DTypeKind::kInt8},       {"int16", DTypeKind::kInt16},
+      {"int32", DTypeKind::kInt32},       {"int64", DTypeKind::kInt64},     {"uint8", DTypeKind::kUInt8},
+      {"uint16", DTypeKind::kUInt16},     {"uint32", DTypeKind::kUInt32},   {"uint64", DTypeKind::kUInt64},
+      {"float16", DTypeKind::kFloat16},   {"float32", DTypeKind::kFloat32}, {"float64", DTypeKind::kFloat64},
+      {"complex64", DTypeKind::kComplex64}, {"complex128", DTypeKind::kComplex128}, {"string", DTypeKind::kString}};
+  auto it = kinds.find(j.get<std::string>());
+  if (it == kinds.end()) return unsupported("data type \"{}\"", j.get<std::string>());
+  return DType::of(it->second);
+}
+
+// A fill value in any form the spec allows: numbers, "NaN"/"Infinity"/"-Infinity",
+// "0x..." bit patterns for floats, booleans, [re, im] for complex.
+Result<Bytes> v3_fill(const Json& f, const DType& dt) {
+  if (dt.kind == DTypeKind::kString) return Bytes();
+  if (f.is_string()) {
+    const std::string& s = f.get_ref<const std::string&>();
+    if (s.rfind("0x", 0) == 0 && dt.is_float()) {
+      uint64_t bits = std::stoull(s.substr(2), nullptr, 16);
+      Bytes b(dt.itemsize);
+      std::memcpy(b.data(), &bits, dt.itemsize);  // little-endian host
+      return b;
+    }
+  }
+  return json_to_scalar_bytes(f, dt);
+}
+
+// numcodecs configuration for a v3 bytes-to-bytes codec.
+Result<Json> bytes_codec_config(const Json& c) {
+  const std::string name = c.value("name", "");
+  const Json cfg = c.value("configuration", Json::object());
+  if (name == "gzip") return Json{{"id", "gzip"}, {"level", cfg.value("level", 1)}};
+  if (name == "zstd") return Json{{"id", "zstd"}, {"level", cfg.value("level", 0)}, {"checksum", cfg.value("checksum", false)}};
+  if (name == "crc32c") return Json{{"id", "crc32c"}};
+  if (name == "blosc") {
+    Json shuffle = cfg.value("shuffle", Json("noshuffle"));
+    int sh = 0;
+    if (shuffle.is_string()) sh = shuffle == "shuffle" ? 1 : shuffle == "bitshuffle" ? 2 : 0;
+    else if (shuffle.is_number()) sh = shuffle.get<int>();
+    return Json{{"id", "blosc"}, {"cname", cfg.value("cname", "lz4")}, {"clevel", cfg.value("clevel", 5)},
+                {"shuffle", sh}, {"blocksize", cfg.value("blocksize", 0)}};
+  }
+  if (name.rfind("numcodecs.", 0) == 0) {  // zarr-python 3 names for numcodecs codecs
+    Json j = cfg;
+    j["id"] = name.substr(10);
+    return j;
+  }
+  return unsupported("unknown codec \"{}\"", name);
+}
+
+// A codec chain, ready to decode one chunk of `shape`.
+struct Chain {
+  std::vector<std::vector<size_t>> transposes;  // array -> array, in encoding order
+  enum class Kind { kBytes, kVlen, kShard } kind = Kind::kBytes;
+  bool big_endian = false;
+  std::vector<std::unique_ptr<Codec>> bb;  // bytes -> bytes, in encoding order
+  std::unique_ptr<Codec> vlen;
+  // sharding_indexed
+  Shape inner;
+  std::unique_ptr<Chain> inner_chain, index_chain;
+  bool index_at_end = true;
+  size_t index_overhead = 0;  // bytes the index codecs add (crc32c: 4)
+};
+
+Result<std::unique_ptr<Chain>> parse_chain(const Json& codecs, const DType& dt, const Shape& shape) {
+  auto ch = std::make_unique<Chain>();
+  if (!codecs.is_array() || codecs.empty()) return corrupt("no codecs");
+  bool seen_ab = false;
+  DType typesize_dt = dt;
+  for (const auto& c : codecs) {
+    const std::string name = c.is_string() ? c.get<std::string>() : c.value("name", "");
+    const Json cfg = c.is_object() ? c.value("configuration", Json::object()) : Json::object();
+    if (!seen_ab && name == "transpose") {
+      std::vector<size_t> order;
+      if (cfg.contains("order") && cfg["order"].is_array()) {
+        order = cfg["order"].get<std::vector<size_t>>();
+      } else if (cfg.value("order", "") == "F") {
+        for (size_t i = shape.size(); i-- > 0;) order.push_back(i);
+      } else {
+        for (size_t i = 0; i < shape.size(); ++i) order.push_back(i);
+      }
+      if (order.size() != shape.size()) return corrupt("transpose order of the wrong rank");
+      ch->transposes.push_back(order);
+    } else if (!seen_ab && name == "bytes") {
+      seen_ab = true;
+      ch->big_endian = cfg.value("endian", "little") == "big";
+    } else if (!seen_ab && (name == "vlen-utf8" || name == "vlen-bytes")) {
+      seen_ab = true;
+      ch->kind = Chain::Kind::kVlen;
+      PG_ASSIGN_OR_RETURN(ch->vlen, make_codec(Json{{"id", name}}, dt));
+      typesize_dt = DType::of(DTypeKind::kUInt8);
+    } else if (!seen_ab && name == "sharding_indexed") {
+      seen_ab = true;
+      ch->kind = Chain::Kind::kShard;
+      ch->inner = cfg.at("chunk_shape").get<Shape>();
+      if (ch->inner.size() != shape.size()) return corrupt("inner chunk shape of the wrong rank");
+      for (size_t d = 0; d < shape.size(); ++d)
+        if (ch->inner[d] == 0 || shape[d] % ch->inner[d] != 0) return corrupt("shard shape is not a multiple of the inner chunks");
+      PG_ASSIGN_OR_RETURN(ch->inner_chain, parse_chain(cfg.at("codecs"), dt, ch->inner));
+      Shape index_shape = shape;
+      for (size_t d = 0; d < shape.size(); ++d) index_shape[d] = shape[d] / ch->inner[d];
+      index_shape.push_back(2);
+      PG_ASSIGN_OR_RETURN(ch->index_chain, parse_chain(cfg.value("index_codecs", Json::array({Json{{"name", "bytes"}}})),
+                                                       DType::of(DTypeKind::kUInt64), index_shape));
+      for (const auto& c2 : cfg.value("index_codecs", Json::array()))
+        if (c2.value("name", "") == "crc32c") ch->index_overhead += 4;
+      ch->index_at_end = cfg.value("index_location", "end") == "end";
+    } else if (seen_ab) {
+      PG_ASSIGN_OR_RETURN(Json nc, bytes_codec_config(c));
+      DType tdt = typesize_dt;
+      if (name == "blosc" && cfg.contains("typesize")) tdt.itemsize = cfg["typesize"].get<uint32_t>();
+      PG_ASSIGN_OR_RETURN(auto codec, make_codec(nc, tdt));
+      ch->bb.push_back(std::move(codec));
+    } else {
+      return unsupported("unknown codec \"{}\"", name);
+    }
+  }
+  if (!seen_ab) return corrupt("no array-to-bytes codec");
+  return ch;
+}
+
+struct Array3 {
+  std::string key;  // store key prefix ("" for a bare array)
+  Shape chunks;     // the chunk grid (shards, when sharded)
+  std::unique_ptr<Chain> chain;
+  Bytes fill;
+  bool default_keys = true;  // "c/0/1" (default) or "0.1" (v2)
+  std::string sep = "/";
+};
+
+class ZarrV3Reader final : public DatasetReader {
+ public:
+  ZarrV3Reader(std::shared_ptr<Store> store, std::string name) : store_(std::move(store)), name_(std::move(name)) {}
+
+  Status open() {
+    PG_ASSIGN_OR_RETURN(auto root_bytes, store_->get("zarr.json"));
+    if (!root_bytes) return invalid_argument("{}: not a Zarr v3 store (no zarr.json)", store_->describe());
+    PG_ASSIGN_OR_RETURN(Json root, parse_metadata_json(*root_bytes, "zarr.json"));
+    if (root.value("zarr_format", 0) != 3) return unsupported("zarr_format {}", root.value("zarr_format", Json()).dump());
+    meta_[""] = root;
+    if (root.value("node_type", "") == "array") {
+      return add_array(root_, "", name_.empty() ? "data" : name_, root);
+    }
+    const Json consolidated = root.value("consolidated_metadata", Json());
+    if (consolidated.is_object() && consolidated.contains("metadata")) {
+      for (auto it = consolidated["metadata"].begin(); it != consolidated["metadata"].end(); ++it)
+        meta_[it.key()] = it.value();
+    } else {
+      PG_ASSIGN_OR_RETURN(auto keys, store_->list(""));
+      for (const auto& k : keys) {
+        if (k == "zarr.json" || k.size() < 10 || k.compare(k.size() - 10, 10, "/zarr.json") != 0) continue;
+        PG_ASSIGN_OR_RETURN(auto b, store_->get(k));
+        if (!b) continue;
+        PG_ASSIGN_OR_RETURN(meta_[k.substr(0, k.size() - 10)], parse_metadata_json(*b, k));
+      }
+    }
+    return load_group(root_, "", root);
+  }
+
+  const Group& root() const override { return root_; }
+  std::string format_name() const override { return "Zarr v3"; }
+  std::string location() const override { return store_->describe(); }
+  Status check_input() override { return store_->verify_complete(); }
+
+  Result<NdArray> read(const std::string& path, const Box& box) override {
+    PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
+    const Variable& v = *ref.var;
+    Array3& a = *arrays_.at(path);
+    return read_region(v.dtype, v.shape, a.chunks, box, [&](const Shape& idx, const Box& region) -> Result<NdArray> {
+      auto r = read_chunk(a, v, idx, region);
+      if (!r.ok()) return r.status().with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, chunk_key(a, idx)));
+      return r;
+    });
+  }
+
+ private:
+  Status load_group(Group& g, const std::string& prefix, const Json& meta) {
+    g.attrs = Attributes::from_json(meta.value("attributes", Json::object()));
+    std::vector<std::pair<std::string, const Json*>> arrays, groups;
+    for (const auto& [path, m] : meta_) {
+      if (path.empty() || path.compare(0, prefix.size(), prefix) != 0) continue;
+      std::string rest = path.substr(prefix.size());
+      if (rest.empty() || rest.find('/') != std::string::npos) continue;
+      (m.value("node_type", "") == "array" ? arrays : groups).emplace_back(rest, &m);
+    }
+    for (const auto& [name, m] : arrays) PG_RETURN_IF_ERROR(add_array(g, prefix + name, name, *m));
+    for (const auto& [name, m] : groups) {
+      Group sub;
+      sub.name = name;
+      PG_RETURN_IF_ERROR(load_group(sub, prefix + name + "/", *m));
+      g.groups.push_back(std::move(sub));
+    }
+    return Status::Ok();
+  }
+
+  Status add_array(Group& g, const std::string& key, const std::string& name, const Json& m) {
+    auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\"", name)); };
+    Variable v;
+    v.name = name;
+    auto a = std::make_unique<Array3>();
+    a->key = key;
+    try {
+      auto dt = v3_dtype(m.at("data_type"));
+      if (!dt.ok()) return ctx(dt.status());
+      v.dtype = *dt;
+      v.shape = m.at("shape").get<Shape>();
+      const Json grid = m.at("chunk_grid");
+      if (grid.value("name", "") != "regular") return ctx(unsupported("chunk grid \"{}\"", grid.value("name", "")));
+      a->chunks = grid.at("configuration").at("chunk_shape").get<Shape>();
+      if (a->chunks.size() != v.shape.size()) return ctx(corrupt("chunk shape of the wrong rank"));
+      const Json cke = m.value("chunk_key_encoding", Json{{"name", "default"}});
+      a->default_keys = cke.value("name", "default") == "default";
+      a->sep = cke.value("configuration", Json::object()).value("separator", a->default_keys ? "/" : ".");
+      auto chain = parse_chain(m.at("codecs"), v.dtype, a->chunks);
+      if (!chain.ok()) return ctx(chain.status());
+      a->chain = std::move(chain).value();
+      auto fill = v3_fill(m.value("fill_value", Json(0)), v.dtype);
+      if (!fill.ok()) return ctx(fill.status());
+      a->fill = *fill;
+    } catch (const Json::exception& e) {
+      return ctx(corrupt("bad zarr.json: {}", e.what()));
+    }
+    v.storage.chunks = a->chunks;
+    v.storage.zarr_fill_value = m.value("fill_value", Json());
+    v.storage.zarr_v3_codecs = m.at("codecs");
+    if (a->chain->kind == Chain::Kind::kShard) v.storage.shard_chunks = a->chain->inner;
+    v.attrs = Attributes::from_json(m.value("attributes", Json::object()));
+    const Json names = m.value("dimension_names", Json());
+    for (size_t d = 0; d < v.shape.size(); ++d) {
+      if (names.is_array() && d < names.size() && names[d].is_string()) v.dims.push_back(names[d].get<std::string>());
+      else v.dims.push_back(fmt::format("dim_{}", d));
+    }
+    for (size_t d = 0; d < v.shape.size(); ++d) {
+      const Dimension* existing = g.find_dim(v.dims[d]);
+      if (!existing) g.dims.push_back({v.dims[d], v.shape[d], false});
+      else if (existing->size != v.shape[d]) {
+        if (names.is_array()) return ctx(corrupt("dimension \"{}\" has size {} here and {} elsewhere", v.dims[d], v.shape[d], existing->size));
+        v.dims[d] = fmt::format("{}_dim_{}", name, d);
+        g.dims.push_back({v.dims[d], v.shape[d], false});
+      }
+    }
+    arrays_[key.empty() ? (name_.empty() ? "data" : name_) : key] = std::move(a);
+    g.vars.push_back(std::move(v));
+    return Status::Ok();
+  }
+
+  std::string chunk_key(const Array3& a, const Shape& idx) const {
+    std::string k = a.key.empty() ? "" : a.key + "/";
+    if (a.default_keys) {
+      k += "c";
+      for (auto i : idx) k += a.sep + std::to_string(i);
+      return k;
+    }
+    if (idx.empty()) return k + "0";
+    for (size_t d = 0; d < idx.size(); ++d) k += (d ? a.sep : "") + std::to_string(idx[d]);
+    return k;
+  }
+
+  // Decodes one encoded chunk through `ch` (not sharding).
+  Result<NdArray> decode(const Chain& ch, Bytes data, const DType& dt, const Shape& shape) {
+    for (size_t i = ch.bb.size(); i-- > 0;) {
+      PG_ASSIGN_OR_RETURN(data, ch.bb[i]->decode(data, 0));
+    }
+    // The shape as encoded: each transpose permuted it.
+    Shape enc = shape;
+    for (const auto& order : ch.transposes) {
+      Shape next(enc.size());
+      for (size_t i = 0; i < enc.size(); ++i) next[i] = enc[order[i]];
+      enc = next;
+    }
+    NdArray a(dt, enc);
+    if (ch.kind == Chain::Kind::kVlen) {
+      PG_ASSIGN_OR_RETURN(a.strings, ch.vlen->decode_strings(data, a.size()));
+    } else {
+      if (data.size() != a.nbytes()) return corrupt("decoded to {} bytes where {} were expected", data.size(), a.nbytes());
+      a.bytes = std::move(data);
+      if (ch.big_endian && dt.itemsize > 1) {
+        if (dt.kind == DTypeKind::kComplex64 || dt.kind == DTypeKind::kComplex128) byteswap_inplace(a.bytes.data(), a.size() * 2, dt.itemsize / 2);
+        else byteswap_inplace(a.bytes.data(), a.size(), dt.itemsize);
+      }
+    }
+    for (size_t t = ch.transposes.size(); t-- > 0;) {
+      const auto& order = ch.transposes[t];
+      std::vector<size_t> inverse(order.size());
+      for (size_t i = 0; i < order.size(); ++i) inverse[order[i]] = i;
+      a = permute_axes(a, inverse);
+    }
+    return a;
+  }
+
+  Result<NdArray> read_chunk(const Array3& a, const Variable& v, const Shape& idx, const Box& region) {
+    const std::string key = chunk_key(a, idx);
+    NdArray out(v.dtype, a.chunks);
+    if (a.chain->kind != Chain::Kind::kShard) {
+      PG_ASSIGN_OR_RETURN(auto raw, store_->get(key));
+      if (!raw) {
+        out.fill_with(a.fill);
+        return out;
+      }
+      return decode(*a.chain, std::move(*raw), v.dtype, a.chunks);
+    }
+    // A shard: read its index, then only the inner chunks `region` needs.
+    const Chain& ch = *a.chain;
+    const size_t rank = a.chunks.size();
+    Shape per(rank);
+    uint64_t n_inner = 1;
+    for (size_t d = 0; d < rank; ++d) {
+      per[d] = a.chunks[d] / ch.inner[d];
+      n_inner *= per[d];
+    }
+    const uint64_t index_bytes = n_inner * 16 + ch.index_overhead;
+    out.fill_with(a.fill);
+    PG_ASSIGN_OR_RETURN(auto total, store_->size(key));
+    if (!total) return out;  // an absent shard is all fill
+    if (*total < index_bytes) return corrupt("shard of {} bytes is shorter than its index ({} bytes)", *total, index_bytes);
+    PG_ASSIGN_OR_RETURN(auto index_raw, store_->get_range(key, ch.index_at_end ? *total - index_bytes : 0, index_bytes));
+    if (!index_raw || index_raw->size() != index_bytes) return corrupt("truncated shard index");
+    Shape ishape = per;
+    ishape.push_back(2);
+    auto index = decode(*ch.index_chain, std::move(*index_raw), DType::of(DTypeKind::kUInt64), ishape);
+    if (!index.ok()) return index.status().with_context("shard index");
+    const uint64_t* entries = index->data<uint64_t>();
+    Shape shard_origin(rank);
+    for (size_t d = 0; d < rank; ++d) shard_origin[d] = idx[d] * a.chunks[d];
+    Shape k(rank, 0);
+    for (uint64_t i = 0; i < n_inner; ++i) {
+      Box ibox{Shape(rank), ch.inner};
+      for (size_t d = 0; d < rank; ++d) ibox.start[d] = shard_origin[d] + k[d] * ch.inner[d];
+      Box overlap;
+      if (intersect(ibox, region, &overlap)) {
+        const uint64_t off = entries[2 * i], len = entries[2 * i + 1];
+        if (!(off == ~uint64_t(0) && len == ~uint64_t(0))) {
+          if (off + len > *total) return corrupt("inner chunk {} lies beyond the shard's end", i);
+          PG_ASSIGN_OR_RETURN(auto raw, store_->get_range(key, off, len));
+          if (!raw || raw->size() != len) return corrupt("truncated shard");
+          auto inner = decode(*ch.inner_chain, std::move(*raw), v.dtype, ch.inner);
+          if (!inner.ok()) return inner.status().with_context(fmt::format("inner chunk {}", i));
+          copy_region(*inner, ibox.start, out, shard_origin, ibox);
+        }
+      }
+      for (size_t d = rank; d-- > 0;) {
+        if (++k[d] < per[d]) break;
+        k[d] = 0;
+      }
+    }
+    return out;
+  }
+
+  std::shared_ptr<Store> store_;
+  std::string name_;
+  std::map<std::string, Json> meta_;
+  Group root_;
+  std::map<std::string, std::unique_ptr<Array3>> arrays_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<DatasetReader>> open_zarr_v3(std::shared_ptr<Store> store, const std::string& name) {
+  auto r = std::make_unique<ZarrV3Reader>(std::move(store), name);
+  PG_RETURN_IF_ERROR(r->open());
+  return std::unique_ptr<DatasetReader>(std::move(r));
+}
+
+}  // namespace pangeo
