@@ -25,7 +25,7 @@ for i in range(2000):
     open(f"{s}/v/{i}", "wb").write(os.urandom(65536))
 PY
 fi
-s3rver=$(scripts/install-s3rver.sh)
+s3rver="$(scripts/install-npm-tools.sh)/.bin/s3rver"
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 "$s3rver" -d "$data" -a 127.0.0.1 -p "$port" --silent &

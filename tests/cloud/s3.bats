@@ -8,7 +8,7 @@ free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
 
 setup_file() {
   make_fixtures
-  export S3RVER_BIN=$("$SRC/scripts/install-s3rver.sh")
+  export S3RVER_BIN="$("$SRC/scripts/install-npm-tools.sh")/.bin/s3rver"
   export S3_PORT=$(free_port)
   mkdir -p "$BATS_FILE_TMPDIR/s3data"
   "$S3RVER_BIN" -d "$BATS_FILE_TMPDIR/s3data" -a 127.0.0.1 -p "$S3_PORT" --silent &

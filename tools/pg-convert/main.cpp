@@ -8,7 +8,7 @@ int main(int argc, char** argv) {
                "pg-convert"};
   pgtool::CommonOptions common;
   pangeo::ConvertRequest req;
-  std::string chunks, compressor;
+  std::string chunks, compressor, shards;
   bool consolidated = true;
   app.add_option("INPUT", req.inputs, "Input files or stores; a quoted glob is expanded")->required();
   app.add_option("--chunks", chunks, "Output chunks, e.g. time=12,lat=-1,lon=-1 (-1: whole dimension)");
@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
                  "none, zlib[:L], gzip[:L], zstd[:L], lz4, bz2[:L], blosc[:CNAME[:CLEVEL[:SHUFFLE]]] "
                  "(default blosc:lz4:5:shuffle)");
   app.add_option("--format", req.format, "Output format: zarr, netcdf4, netcdf3 (default: from the name)");
+  app.add_option("--zarr-format", req.options.zarr_format, "Zarr output version: 2 (default) or 3");
+  app.add_option("--shards", shards, "Zarr v3: shard lengths, e.g. time=120 (multiples of the chunks)");
   app.add_flag("--consolidated,!--no-consolidated", consolidated, "Write consolidated .zmetadata (default on)");
   app.add_flag("--dry-run", req.dry_run, "Print the plan and write nothing");
   pgtool::add_common_options(app, common, ~0u);
@@ -25,6 +27,9 @@ int main(int argc, char** argv) {
     req.options.consolidated = consolidated;
     if (!chunks.empty()) {
       PG_ASSIGN_OR_RETURN(req.options.chunks, pangeo::parse_chunk_spec(chunks));
+    }
+    if (!shards.empty()) {
+      PG_ASSIGN_OR_RETURN(req.options.shards, pangeo::parse_chunk_spec(shards));
     }
     if (!compressor.empty()) {
       PG_ASSIGN_OR_RETURN(req.options.compressor, pangeo::parse_compressor_spec(compressor));

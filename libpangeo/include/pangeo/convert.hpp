@@ -18,6 +18,8 @@ struct ConvertOptions {
   std::vector<std::string> drop_vars;     // --drop
   bool consolidated = true;
   bool stream_output = false;  // writing the pipe format: chunks uncompressed by default
+  int zarr_format = 2;         // 2 or 3
+  std::map<std::string, int64_t> shards;  // Zarr v3: dimension -> shard length (a multiple of the chunk)
   ExecOptions exec;
 };
 

@@ -73,6 +73,11 @@ class DatasetWriter {
 
 // A Zarr v2 writer on `store`, writing metadata as zarr-python and xarray do.
 std::unique_ptr<DatasetWriter> make_zarr_writer(std::shared_ptr<Store> store, bool consolidated);
+// A Zarr v3 writer (zarr.json, consolidated metadata inline in the root as zarr-python 3
+// writes it). Variables whose storage has shard_chunks are written with sharding_indexed:
+// storage.chunks is then the shard shape and shard_chunks the inner chunk shape, and each
+// write() is one whole shard, assembled from its inner chunks and stored once.
+std::unique_ptr<DatasetWriter> make_zarr_v3_writer(std::shared_ptr<Store> store, bool consolidated);
 // A netCDF writer creating `path` (netCDF-4, or netCDF-3 64-bit offset).
 std::unique_ptr<DatasetWriter> make_netcdf_writer(const std::string& path, OutputFormat format);
 

@@ -128,7 +128,8 @@ Result<OutputFormat> output_format_for(const std::string& path, const std::strin
   if (ends(".zarr")) return OutputFormat::kZarr;
   if (ends(".nc") || ends(".nc4") || ends(".cdf") || ends(".netcdf")) return OutputFormat::kNetcdf4;
   std::error_code ec;
-  if (fs::is_directory(p, ec) && (fs::exists(fs::path(p) / ".zgroup", ec) || fs::exists(fs::path(p) / ".zmetadata", ec)))
+  if (fs::is_directory(p, ec) && (fs::exists(fs::path(p) / ".zgroup", ec) || fs::exists(fs::path(p) / ".zmetadata", ec) ||
+                                  fs::exists(fs::path(p) / "zarr.json", ec)))
     return OutputFormat::kZarr;
   return invalid_argument("{}: cannot tell the output format from the name; use a .nc or .zarr name or --format",
                           path);

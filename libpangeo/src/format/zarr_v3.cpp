@@ -1,5 +1,6 @@
 // Zarr v3 (https://zarr-specs.readthedocs.io/en/latest/v3/core/index.html) with the
 // sharding codec (v3/codecs/sharding-indexed): read side.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -241,6 +242,14 @@ class ZarrV3Reader final : public DatasetReader {
     v.storage.zarr_v3_codecs = m.at("codecs");
     if (a->chain->kind == Chain::Kind::kShard) v.storage.shard_chunks = a->chain->inner;
     v.attrs = Attributes::from_json(m.value("attributes", Json::object()));
+    // JSON has no NaN: fill values in attributes come as "NaN"/"Infinity" strings.
+    for (const char* k : {"_FillValue", "missing_value"})
+      if (const AttrValue* a = v.attrs.find(k); a && v.dtype.is_numeric()) {
+        auto b = json_to_scalar_bytes(a->value, v.dtype);
+        if (b.ok()) v.attrs.set(k, AttrValue{v.dtype, scalar_bytes_to_json(*b, v.dtype).is_string()
+                                                           ? Json(load_as_double(v.dtype, b->data(), 0))
+                                                           : scalar_bytes_to_json(*b, v.dtype)});
+      }
     const Json names = m.value("dimension_names", Json());
     for (size_t d = 0; d < v.shape.size(); ++d) {
       if (names.is_array() && d < names.size() && names[d].is_string()) v.dims.push_back(names[d].get<std::string>());
@@ -375,6 +384,233 @@ Result<std::unique_ptr<DatasetReader>> open_zarr_v3(std::shared_ptr<Store> store
   auto r = std::make_unique<ZarrV3Reader>(std::move(store), name);
   PG_RETURN_IF_ERROR(r->open());
   return std::unique_ptr<DatasetReader>(std::move(r));
+}
+
+}  // namespace pangeo
+
+namespace pangeo {
+
+namespace {
+
+std::string v3_type_name(const DType& d) {
+  switch (d.kind) {
+    case DTypeKind::kString: return "string";
+    case DTypeKind::kChar: case DTypeKind::kBytes: case DTypeKind::kUnicode: return "";
+    default: return d.numpy_name();
+  }
+}
+
+// The v3 form of a numcodecs compressor configuration.
+Result<Json> v3_compressor(const Json& c, const DType& dt) {
+  if (c.is_null()) return Json();
+  const std::string id = c.value("id", "");
+  if (id == "blosc") {
+    static const char* shuffles[] = {"noshuffle", "shuffle", "bitshuffle"};
+    int sh = c.value("shuffle", 1);
+    return Json{{"name", "blosc"},
+                {"configuration", {{"cname", c.value("cname", "lz4")}, {"clevel", c.value("clevel", 5)},
+                                   {"shuffle", shuffles[std::clamp(sh, 0, 2)]}, {"typesize", dt.kind == DTypeKind::kString ? 1 : dt.itemsize},
+                                   {"blocksize", c.value("blocksize", 0)}}}};
+  }
+  if (id == "zstd") return Json{{"name", "zstd"}, {"configuration", {{"level", c.value("level", 0)}, {"checksum", false}}}};
+  if (id == "gzip" || id == "zlib") return Json{{"name", "gzip"}, {"configuration", {{"level", c.value("level", 1)}}}};
+  Json cfg = c;
+  cfg.erase("id");
+  return Json{{"name", "numcodecs." + id}, {"configuration", cfg}};
+}
+
+struct Writer3Array {
+  std::string key;
+  Shape shape, chunks, inner;  // inner empty: not sharded
+  DType dtype;
+  Bytes fill;
+  std::unique_ptr<Chain> chain;        // the whole chain (sharding included)
+  std::vector<Json> chunk_codecs;      // codecs of a (inner) chunk
+};
+
+class ZarrV3Writer final : public DatasetWriter {
+ public:
+  ZarrV3Writer(std::shared_ptr<Store> store, bool consolidated) : store_(std::move(store)), consolidated_(consolidated) {}
+
+  Status create(const Group& root) override {
+    Json consolidated = Json::object();
+    PG_RETURN_IF_ERROR(define_group(root, "", consolidated));
+    Json rj{{"zarr_format", 3}, {"node_type", "group"}, {"attributes", root.attrs.to_json()}};
+    if (consolidated_)
+      rj["consolidated_metadata"] = {{"kind", "inline"}, {"must_understand", false}, {"metadata", consolidated}};
+    return put_json("zarr.json", rj);
+  }
+
+  Status write(const std::string& path, const Box& box, const NdArray& data) override {
+    auto it = arrays_.find(path);
+    if (it == arrays_.end()) return internal_error("zarr: write to undefined array \"{}\"", path);
+    Writer3Array& a = it->second;
+    const size_t rank = a.shape.size();
+    Shape idx(rank);
+    for (size_t d = 0; d < rank; ++d) idx[d] = box.start[d] / a.chunks[d];
+    std::string key = a.key + "/c";
+    for (auto i : idx) key += "/" + std::to_string(i);
+    if (rank == 0) key = a.key + "/c";
+    auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, key)); };
+    // The chunk (or shard) at full size, padded with the fill value.
+    NdArray full(a.dtype, a.chunks);
+    full.fill_with(a.fill);
+    copy_region(data, box.start, full, box.start, box);
+    if (a.inner.empty()) {
+      auto enc = encode(a.chain.get(), full);
+      if (!enc.ok()) return ctx(enc.status());
+      return ctx(store_->put(key, *enc));
+    }
+    // Sharding: encode every inner chunk that holds array elements, then the index.
+    const Chain& inner = *a.chain->inner_chain;
+    Shape per(rank);
+    uint64_t n_inner = 1;
+    for (size_t d = 0; d < rank; ++d) {
+      per[d] = a.chunks[d] / a.inner[d];
+      n_inner *= per[d];
+    }
+    Bytes shard;
+    std::vector<uint64_t> index(2 * n_inner, ~uint64_t(0));
+    Shape k(rank, 0);
+    for (uint64_t i = 0; i < n_inner; ++i) {
+      Box ibox{Shape(rank), a.inner};
+      bool inside = true;
+      for (size_t d = 0; d < rank; ++d) {
+        ibox.start[d] = box.start[d] + k[d] * a.inner[d];
+        inside &= ibox.start[d] < a.shape[d];
+      }
+      if (inside) {
+        NdArray part(a.dtype, a.inner);
+        copy_region(full, box.start, part, ibox.start, ibox);
+        auto enc = encode(&inner, part);
+        if (!enc.ok()) return ctx(enc.status().with_context(fmt::format("inner chunk {}", i)));
+        index[2 * i] = shard.size();
+        index[2 * i + 1] = enc->size();
+        shard.insert(shard.end(), enc->begin(), enc->end());
+      }
+      for (size_t d = rank; d-- > 0;) {
+        if (++k[d] < per[d]) break;
+        k[d] = 0;
+      }
+    }
+    Bytes ib(index.size() * 8);
+    std::memcpy(ib.data(), index.data(), ib.size());
+    for (const auto& c : a.chain->index_chain->bb) {
+      auto e = c->encode(ib);
+      if (!e.ok()) return ctx(e.status());
+      ib = std::move(e).value();
+    }
+    shard.insert(shard.end(), ib.begin(), ib.end());
+    return ctx(store_->put(key, shard));
+  }
+
+  Status finish() override { return Status::Ok(); }
+
+ private:
+  Result<Bytes> encode(const Chain* ch, const NdArray& a) {
+    Bytes b;
+    if (ch->kind == Chain::Kind::kVlen) {
+      PG_ASSIGN_OR_RETURN(b, ch->vlen->encode_strings(a.strings));
+    } else {
+      b = a.bytes;
+    }
+    for (const auto& c : ch->bb) {
+      PG_ASSIGN_OR_RETURN(b, c->encode(b));
+    }
+    return b;
+  }
+
+  Status put_json(const std::string& key, const Json& j) {
+    std::string text = j.dump(2, ' ', true);
+    return store_->put(key, Bytes(text.begin(), text.end()));
+  }
+
+  Status define_group(const Group& g, const std::string& prefix, Json& consolidated) {
+    for (const auto& v : g.vars) PG_RETURN_IF_ERROR(define_array(v, prefix, consolidated));
+    for (const auto& sub : g.groups) {
+      Json gj{{"zarr_format", 3}, {"node_type", "group"}, {"attributes", sub.attrs.to_json()}};
+      consolidated[prefix + sub.name] = gj;
+      PG_RETURN_IF_ERROR(put_json(prefix + sub.name + "/zarr.json", gj));
+      PG_RETURN_IF_ERROR(define_group(sub, prefix + sub.name + "/", consolidated));
+    }
+    return Status::Ok();
+  }
+
+  Status define_array(const Variable& v, const std::string& prefix, Json& consolidated) {
+    const std::string key = prefix + v.name;
+    auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\"", key)); };
+    const std::string type = v3_type_name(v.dtype);
+    if (type.empty()) return ctx(unsupported("{} in Zarr v3 output", v.dtype.numpy_name()));
+    Writer3Array a;
+    a.key = key;
+    a.shape = v.shape;
+    a.dtype = v.dtype;
+    a.chunks = v.storage.chunks.empty() ? v.shape : v.storage.chunks;
+    for (auto& c : a.chunks) c = std::max<uint64_t>(c, 1);
+    a.inner = v.storage.shard_chunks;
+    // fill_value: the _FillValue, else NaN for floats, else zero (v3 always has one).
+    Json fill;
+    if (auto fb = v.fill_value_bytes()) {
+      a.fill = *fb;
+      fill = scalar_bytes_to_json(*fb, v.dtype);
+    } else if (v.dtype.is_float()) {
+      fill = "NaN";
+      a.fill.resize(v.dtype.itemsize);
+      store_from_double(v.dtype, a.fill.data(), 0, std::nan(""));
+    } else if (v.dtype.kind == DTypeKind::kString) {
+      fill = "";
+    } else if (v.dtype.kind == DTypeKind::kBool) {
+      fill = false;
+      a.fill.assign(1, 0);
+    } else {
+      fill = 0;
+      a.fill.assign(v.dtype.itemsize, 0);
+    }
+    Json codecs = Json::array();
+    codecs.push_back(v.dtype.kind == DTypeKind::kString ? Json{{"name", "vlen-utf8"}, {"configuration", Json::object()}}
+                                                        : Json{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}});
+    auto comp = v3_compressor(v.storage.compressor, v.dtype);
+    if (!comp.ok()) return ctx(comp.status());
+    if (!comp->is_null()) codecs.push_back(*comp);
+    if (!a.inner.empty()) {
+      for (size_t d = 0; d < a.inner.size(); ++d)
+        if (a.chunks[d] % a.inner[d] != 0) return ctx(invalid_argument("the shard shape must be a multiple of the chunk shape"));
+      Json index_codecs = Json::array({Json{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}, Json{{"name", "crc32c"}}});
+      codecs = Json::array({Json{{"name", "sharding_indexed"},
+                                 {"configuration", {{"chunk_shape", a.inner}, {"codecs", codecs}, {"index_codecs", index_codecs},
+                                                    {"index_location", "end"}}}}});
+    }
+    auto chain = parse_chain(codecs, v.dtype, a.chunks);
+    if (!chain.ok()) return ctx(chain.status());
+    a.chain = std::move(chain).value();
+    Attributes attrs = v.attrs;
+    Json aj = attrs.to_json();
+    Json zj{{"zarr_format", 3},
+            {"node_type", "array"},
+            {"shape", v.shape},
+            {"data_type", type},
+            {"chunk_grid", {{"name", "regular"}, {"configuration", {{"chunk_shape", a.chunks}}}}},
+            {"chunk_key_encoding", {{"name", "default"}, {"configuration", {{"separator", "/"}}}}},
+            {"fill_value", fill},
+            {"codecs", codecs},
+            {"attributes", aj},
+            {"dimension_names", v.dims},
+            {"storage_transformers", Json::array()}};
+    consolidated[key] = zj;
+    PG_RETURN_IF_ERROR(ctx(put_json(key + "/zarr.json", zj)));
+    arrays_.emplace(key, std::move(a));
+    return Status::Ok();
+  }
+
+  std::shared_ptr<Store> store_;
+  bool consolidated_;
+  std::map<std::string, Writer3Array> arrays_;
+};
+
+}  // namespace
+
+std::unique_ptr<DatasetWriter> make_zarr_v3_writer(std::shared_ptr<Store> store, bool consolidated) {
+  return std::make_unique<ZarrV3Writer>(std::move(store), consolidated);
 }
 
 }  // namespace pangeo
