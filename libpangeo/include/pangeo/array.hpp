@@ -37,6 +37,14 @@ struct NdArray {
 
   NdArray() = default;
   NdArray(DType dt, Shape sh);
+  // Adopts `data` (already size() * itemsize bytes) without allocating or clearing.
+  static NdArray adopt(DType dt, Shape sh, Bytes&& data) {
+    NdArray a;
+    a.dtype = dt;
+    a.shape = std::move(sh);
+    a.bytes = std::move(data);
+    return a;
+  }
   uint64_t size() const { return element_count(shape); }
   uint64_t nbytes() const { return dtype.kind == DTypeKind::kString ? 0 : size() * dtype.itemsize; }
   double as_double(size_t i) const { return load_as_double(dtype, bytes.data(), i); }

@@ -312,11 +312,15 @@ class ZarrV2Reader final : public DatasetReader {
         raw = std::move(g2).value();
       }
     }
-    NdArray chunk(v.dtype, info.chunks);
     if (!raw) {
+      NdArray chunk(v.dtype, info.chunks);
       chunk.fill_with(info.fill);
       return chunk;
     }
+    NdArray chunk;
+    chunk.dtype = v.dtype;
+    chunk.shape = info.chunks;
+    if (v.dtype.kind == DTypeKind::kString) chunk.strings.resize(element_count(info.chunks));
     const uint64_t n = chunk.size();
     const size_t expect = v.dtype.kind == DTypeKind::kString ? 0 : n * v.dtype.itemsize;
     Bytes data = std::move(*raw);

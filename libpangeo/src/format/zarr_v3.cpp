@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <mutex>
 
 #include "chunked.hpp"
 #include "pangeo/codec.hpp"
@@ -183,11 +184,26 @@ class ZarrV3Reader final : public DatasetReader {
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
     const Variable& v = *ref.var;
     Array3& a = *arrays_.at(path);
-    return read_region(v.dtype, v.shape, a.chunks, box, [&](const Shape& idx, const Box& region) -> Result<NdArray> {
-      auto r = read_chunk(a, v, idx, region);
+    if (a.chain->kind == Chain::Kind::kShard) {
+      return read_region(v.dtype, v.shape, a.chain->inner, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
+        std::string key;
+        auto r = read_inner(a, v, idx, &key);
+        if (!r.ok()) return r.status().with_context(fmt::format("zarr: array \"{}\": shard \"{}\"", path, key));
+        return r;
+      });
+    }
+    return read_region(v.dtype, v.shape, a.chunks, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
+      auto r = read_chunk(a, v, idx);
       if (!r.ok()) return r.status().with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, chunk_key(a, idx)));
       return r;
     });
+  }
+
+  // Sharded arrays are read an inner chunk at a time.
+  Shape read_chunks(const std::string& path) const override {
+    auto it = arrays_.find(path);
+    if (it != arrays_.end() && it->second->chain->kind == Chain::Kind::kShard) return it->second->chain->inner;
+    return DatasetReader::read_chunks(path);
   }
 
  private:
@@ -293,12 +309,14 @@ class ZarrV3Reader final : public DatasetReader {
       for (size_t i = 0; i < enc.size(); ++i) next[i] = enc[order[i]];
       enc = next;
     }
-    NdArray a(dt, enc);
+    NdArray a;
     if (ch.kind == Chain::Kind::kVlen) {
+      a = NdArray(dt, enc);
       PG_ASSIGN_OR_RETURN(a.strings, ch.vlen->decode_strings(data, a.size()));
     } else {
-      if (data.size() != a.nbytes()) return corrupt("decoded to {} bytes where {} were expected", data.size(), a.nbytes());
-      a.bytes = std::move(data);
+      const uint64_t want = element_count(enc) * dt.itemsize;
+      if (data.size() != want) return corrupt("decoded to {} bytes where {} were expected", data.size(), want);
+      a = NdArray::adopt(dt, enc, std::move(data));
       if (ch.big_endian && dt.itemsize > 1) {
         if (dt.kind == DTypeKind::kComplex64 || dt.kind == DTypeKind::kComplex128) byteswap_inplace(a.bytes.data(), a.size() * 2, dt.itemsize / 2);
         else byteswap_inplace(a.bytes.data(), a.size(), dt.itemsize);
@@ -313,62 +331,85 @@ class ZarrV3Reader final : public DatasetReader {
     return a;
   }
 
-  Result<NdArray> read_chunk(const Array3& a, const Variable& v, const Shape& idx, const Box& region) {
+  Result<NdArray> read_chunk(const Array3& a, const Variable& v, const Shape& idx) {
     const std::string key = chunk_key(a, idx);
-    NdArray out(v.dtype, a.chunks);
-    if (a.chain->kind != Chain::Kind::kShard) {
-      PG_ASSIGN_OR_RETURN(auto raw, store_->get(key));
-      if (!raw) {
-        out.fill_with(a.fill);
-        return out;
-      }
-      return decode(*a.chain, std::move(*raw), v.dtype, a.chunks);
+    PG_ASSIGN_OR_RETURN(auto raw, store_->get(key));
+    if (!raw) {
+      NdArray out(v.dtype, a.chunks);
+      out.fill_with(a.fill);
+      return out;
     }
-    // A shard: read its index, then only the inner chunks `region` needs.
+    return decode(*a.chain, std::move(*raw), v.dtype, a.chunks);
+  }
+
+  // The index of a shard ((offset, nbytes) per inner chunk), read once and kept; null for
+  // an absent shard.
+  Result<std::shared_ptr<const std::vector<uint64_t>>> shard_index(const Array3& a, const std::string& key,
+                                                                   uint64_t n_inner, const Shape& per,
+                                                                   uint64_t* total) {
+    {
+      std::lock_guard lock(index_mu_);
+      auto it = indexes_.find(key);
+      if (it != indexes_.end()) {
+        *total = it->second.first;
+        return it->second.second;
+      }
+    }
+    const Chain& ch = *a.chain;
+    const uint64_t index_bytes = n_inner * 16 + ch.index_overhead;
+    PG_ASSIGN_OR_RETURN(auto size, store_->size(key));
+    std::shared_ptr<const std::vector<uint64_t>> entries;
+    if (size) {
+      if (*size < index_bytes) return corrupt("shard of {} bytes is shorter than its index ({} bytes)", *size, index_bytes);
+      PG_ASSIGN_OR_RETURN(auto raw, store_->get_range(key, ch.index_at_end ? *size - index_bytes : 0, index_bytes));
+      if (!raw || raw->size() != index_bytes) return corrupt("truncated shard index");
+      Shape ishape = per;
+      ishape.push_back(2);
+      auto index = decode(*ch.index_chain, std::move(*raw), DType::of(DTypeKind::kUInt64), ishape);
+      if (!index.ok()) return index.status().with_context("shard index");
+      auto e = std::make_shared<std::vector<uint64_t>>(index->data<uint64_t>(), index->data<uint64_t>() + 2 * n_inner);
+      for (uint64_t i = 0; i < n_inner; ++i) {
+        uint64_t off = (*e)[2 * i], len = (*e)[2 * i + 1];
+        if (!(off == ~uint64_t(0) && len == ~uint64_t(0)) && (off > *size || len > *size - off))
+          return corrupt("inner chunk {} lies beyond the shard's end", i);
+      }
+      entries = e;
+    }
+    *total = size.value_or(0);
+    std::lock_guard lock(index_mu_);
+    if (indexes_.size() > 4096) indexes_.clear();  // bounded: indexes are small but shards many
+    indexes_[key] = {*total, entries};
+    return entries;
+  }
+
+  // One inner chunk of a sharded array, by its position in the grid of inner chunks: only
+  // the byte range of that chunk is read.
+  Result<NdArray> read_inner(const Array3& a, const Variable& v, const Shape& inner_idx, std::string* key_out) {
     const Chain& ch = *a.chain;
     const size_t rank = a.chunks.size();
-    Shape per(rank);
-    uint64_t n_inner = 1;
+    Shape shard(rank), per(rank);
+    uint64_t n_inner = 1, lin = 0;
     for (size_t d = 0; d < rank; ++d) {
       per[d] = a.chunks[d] / ch.inner[d];
       n_inner *= per[d];
+      shard[d] = inner_idx[d] / per[d];
+      lin = lin * per[d] + inner_idx[d] % per[d];
     }
-    const uint64_t index_bytes = n_inner * 16 + ch.index_overhead;
-    out.fill_with(a.fill);
-    PG_ASSIGN_OR_RETURN(auto total, store_->size(key));
-    if (!total) return out;  // an absent shard is all fill
-    if (*total < index_bytes) return corrupt("shard of {} bytes is shorter than its index ({} bytes)", *total, index_bytes);
-    PG_ASSIGN_OR_RETURN(auto index_raw, store_->get_range(key, ch.index_at_end ? *total - index_bytes : 0, index_bytes));
-    if (!index_raw || index_raw->size() != index_bytes) return corrupt("truncated shard index");
-    Shape ishape = per;
-    ishape.push_back(2);
-    auto index = decode(*ch.index_chain, std::move(*index_raw), DType::of(DTypeKind::kUInt64), ishape);
-    if (!index.ok()) return index.status().with_context("shard index");
-    const uint64_t* entries = index->data<uint64_t>();
-    Shape shard_origin(rank);
-    for (size_t d = 0; d < rank; ++d) shard_origin[d] = idx[d] * a.chunks[d];
-    Shape k(rank, 0);
-    for (uint64_t i = 0; i < n_inner; ++i) {
-      Box ibox{Shape(rank), ch.inner};
-      for (size_t d = 0; d < rank; ++d) ibox.start[d] = shard_origin[d] + k[d] * ch.inner[d];
-      Box overlap;
-      if (intersect(ibox, region, &overlap)) {
-        const uint64_t off = entries[2 * i], len = entries[2 * i + 1];
-        if (!(off == ~uint64_t(0) && len == ~uint64_t(0))) {
-          if (off + len > *total) return corrupt("inner chunk {} lies beyond the shard's end", i);
-          PG_ASSIGN_OR_RETURN(auto raw, store_->get_range(key, off, len));
-          if (!raw || raw->size() != len) return corrupt("truncated shard");
-          auto inner = decode(*ch.inner_chain, std::move(*raw), v.dtype, ch.inner);
-          if (!inner.ok()) return inner.status().with_context(fmt::format("inner chunk {}", i));
-          copy_region(*inner, ibox.start, out, shard_origin, ibox);
-        }
-      }
-      for (size_t d = rank; d-- > 0;) {
-        if (++k[d] < per[d]) break;
-        k[d] = 0;
-      }
+    const std::string key = chunk_key(a, shard);
+    *key_out = key;
+    NdArray out(v.dtype, ch.inner);
+    uint64_t total = 0;
+    PG_ASSIGN_OR_RETURN(auto entries, shard_index(a, key, n_inner, per, &total));
+    const uint64_t off = entries ? (*entries)[2 * lin] : ~uint64_t(0), len = entries ? (*entries)[2 * lin + 1] : ~uint64_t(0);
+    if (off == ~uint64_t(0) && len == ~uint64_t(0)) {  // absent shard or empty inner chunk
+      out.fill_with(a.fill);
+      return out;
     }
-    return out;
+    PG_ASSIGN_OR_RETURN(auto raw, store_->get_range(key, off, len));
+    if (!raw || raw->size() != len) return corrupt("truncated shard");
+    auto inner = decode(*ch.inner_chain, std::move(*raw), v.dtype, ch.inner);
+    if (!inner.ok()) return inner.status().with_context(fmt::format("inner chunk {}", lin));
+    return inner;
   }
 
   std::shared_ptr<Store> store_;
@@ -376,6 +417,8 @@ class ZarrV3Reader final : public DatasetReader {
   std::map<std::string, Json> meta_;
   Group root_;
   std::map<std::string, std::unique_ptr<Array3>> arrays_;
+  std::mutex index_mu_;
+  std::map<std::string, std::pair<uint64_t, std::shared_ptr<const std::vector<uint64_t>>>> indexes_;
 };
 
 }  // namespace

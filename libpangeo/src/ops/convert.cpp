@@ -129,6 +129,8 @@ static void set_output_storage(Group& g, const std::string& prefix, const Datase
       if (it != opt.chunks.end()) chunks[d] = it->second < 0 ? v.shape[d] : uint64_t(it->second);
       chunks[d] = std::max<uint64_t>(1, std::min<uint64_t>(chunks[d], std::max<uint64_t>(v.shape[d], 1)));
     }
+    // Dimension coordinates go in one chunk, as xarray writes its index coordinates.
+    if (v.rank() == 1 && v.dims[0] == v.name && v.shape[0] > 0) chunks = v.shape;
     enc.chunks = chunks;
     if (format == OutputFormat::kZarr && !opt.shards.empty()) {
       // Sharded v3: the grid holds shards; the chunks become the inner chunks.
