@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pangeo/array.hpp"
+#include "pangeo/format.hpp"
 
 namespace testing_corpus {
 
@@ -23,5 +24,13 @@ struct Npy {
 
 // Reads a numpy .npy file (format 1.0/2.0; non-object dtypes).
 bool read_npy(const std::filesystem::path& path, Npy* out);
+
+// Opens a one-array store (any format) and reads the whole array.
+inline pangeo::Result<pangeo::NdArray> read_whole(const std::filesystem::path& store) {
+  PG_ASSIGN_OR_RETURN(auto r, pangeo::open_dataset(store.string()));
+  auto vars = pangeo::all_variables(r->root());
+  if (vars.size() != 1) return pangeo::internal_error("expected one array, got {}", vars.size());
+  return r->read(vars[0].path, pangeo::Box::whole(vars[0].var->shape));
+}
 
 }  // namespace testing_corpus

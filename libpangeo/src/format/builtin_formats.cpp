@@ -51,19 +51,13 @@ bool is_zarr_v3(const Probe& p) {
 }
 
 Result<std::unique_ptr<DatasetReader>> open_nc(const Probe& p) { return open_netcdf(p.path); }
-Result<std::unique_ptr<DatasetReader>> open_zv3(const Probe& p) {
+// A Zarr store of either version, named after its directory.
+template <Result<std::unique_ptr<DatasetReader>> (*Open)(std::shared_ptr<Store>, const std::string&)>
+Result<std::unique_ptr<DatasetReader>> open_zarr_dir(const Probe& p) {
   PG_ASSIGN_OR_RETURN(auto store, open_store(p.location));
   std::string name = fs::path(p.path).lexically_normal().filename().string();
   if (name.empty()) name = fs::path(p.path).lexically_normal().parent_path().filename().string();
-  auto r = open_zarr_v3(store, name);
-  if (!r.ok()) return r.status().with_context(p.path);
-  return r;
-}
-Result<std::unique_ptr<DatasetReader>> open_zv2(const Probe& p) {
-  PG_ASSIGN_OR_RETURN(auto store, open_store(p.location));
-  std::string name = fs::path(p.path).lexically_normal().filename().string();
-  if (name.empty()) name = fs::path(p.path).lexically_normal().parent_path().filename().string();
-  auto r = open_zarr(store, name);
+  auto r = Open(store, name);
   if (!r.ok()) return r.status().with_context(p.path);
   return r;
 }
@@ -76,8 +70,8 @@ struct FormatRow {
 constexpr FormatRow kFormats[] = {
     {"netCDF-3", is_netcdf3, open_nc},
     {"netCDF-4/HDF5", is_hdf5, open_nc},
-    {"Zarr v3", is_zarr_v3, open_zv3},
-    {"Zarr v2", is_zarr_v2, open_zv2},
+    {"Zarr v3", is_zarr_v3, open_zarr_dir<open_zarr_v3>},
+    {"Zarr v2", is_zarr_v2, open_zarr_dir<open_zarr>},
 };
 
 }  // namespace

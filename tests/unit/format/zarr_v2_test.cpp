@@ -9,12 +9,7 @@ using namespace pangeo;
 
 namespace {
 
-Result<NdArray> read_whole(const fs::path& store) {
-  PG_ASSIGN_OR_RETURN(auto r, open_dataset(store.string()));
-  auto vars = all_variables(r->root());
-  if (vars.size() != 1) return internal_error("expected one array, got {}", vars.size());
-  return r->read(vars[0].path, Box::whole(vars[0].var->shape));
-}
+using testing_corpus::read_whole;
 
 bool same(const NdArray& a, const NdArray& b) {
   return a.dtype == b.dtype && a.shape == b.shape && a.bytes == b.bytes && a.strings == b.strings;

@@ -13,12 +13,7 @@ using namespace pangeo;
 
 namespace {
 
-Result<NdArray> read_whole(const fs::path& store) {
-  PG_ASSIGN_OR_RETURN(auto r, open_dataset(store.string()));
-  auto vars = all_variables(r->root());
-  if (vars.size() != 1) return internal_error("expected one array, got {}", vars.size());
-  return r->read(vars[0].path, Box::whole(vars[0].var->shape));
-}
+using testing_corpus::read_whole;
 
 fs::path data() { return testing_corpus::corpus_dir() / "zarrs-test-data"; }
 
