@@ -26,6 +26,7 @@ constexpr CodecRow kCodecs[] = {
     {"crc32", codecs::make_crc32},
     {"crc32c", codecs::make_crc32c},
     {"adler32", codecs::make_adler32},
+    {"fletcher32", codecs::make_fletcher32},
     {"vlen-utf8", codecs::make_vlen_utf8},
     {"vlen-bytes", codecs::make_vlen_bytes},
 };

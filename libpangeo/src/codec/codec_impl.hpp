@@ -22,6 +22,7 @@ Result<std::unique_ptr<Codec>> make_astype(const Json&, const DType&);
 Result<std::unique_ptr<Codec>> make_crc32(const Json&, const DType&);
 Result<std::unique_ptr<Codec>> make_crc32c(const Json&, const DType&);
 Result<std::unique_ptr<Codec>> make_adler32(const Json&, const DType&);
+Result<std::unique_ptr<Codec>> make_fletcher32(const Json&, const DType&);
 Result<std::unique_ptr<Codec>> make_vlen_utf8(const Json&, const DType&);
 Result<std::unique_ptr<Codec>> make_vlen_bytes(const Json&, const DType&);
 

@@ -192,15 +192,46 @@ class AsTypeCodec final : public Codec {
   DType dec_, enc_;
 };
 
-enum class Sum { kCrc32, kCrc32c, kAdler32 };
+enum class Sum { kCrc32, kCrc32c, kAdler32, kFletcher32 };
+
+// numcodecs' Fletcher-32 (as zarr-python 3 stores it): 16-bit big-endian words, sums
+// folded every 360 words, the checksum appended little-endian.
+uint32_t fletcher32(const uint8_t* p, size_t n) {
+  uint32_t sum1 = 0xffff, sum2 = 0xffff;
+  size_t words = n / 2;
+  const uint8_t* w = p;
+  while (words) {
+    size_t t = words > 360 ? 360 : words;
+    words -= t;
+    while (t--) {
+      sum1 += (uint32_t(w[0]) << 8) | uint32_t(w[1]);
+      w += 2;
+      sum2 += sum1;
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  if (n & 1) {
+    sum1 += p[n - 1];
+    sum2 += sum1;
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  return (sum2 << 16) | sum1;
+}
 
 class ChecksumCodec final : public Codec {
  public:
   ChecksumCodec(Sum kind, bool at_end) : kind_(kind), at_end_(at_end) {}
   Json config() const override {
-    const char* id = kind_ == Sum::kCrc32 ? "crc32" : kind_ == Sum::kCrc32c ? "crc32c" : "adler32";
+    const char* id = kind_ == Sum::kCrc32    ? "crc32"
+                     : kind_ == Sum::kCrc32c ? "crc32c"
+                     : kind_ == Sum::kAdler32 ? "adler32"
+                                              : "fletcher32";
     Json j{{"id", id}};
-    bool default_end = kind_ == Sum::kCrc32c;
+    bool default_end = kind_ == Sum::kCrc32c || kind_ == Sum::kFletcher32;
     if (at_end_ != default_end) j["location"] = at_end_ ? "end" : "start";
     return j;
   }
@@ -232,6 +263,7 @@ class ChecksumCodec final : public Codec {
       case Sum::kCrc32: return uint32_t(::crc32_z(0, p, n));
       case Sum::kAdler32: return uint32_t(::adler32_z(1, p, n));
       case Sum::kCrc32c: return pangeo::crc32c(p, n);
+      case Sum::kFletcher32: return fletcher32(p, n);
     }
     return 0;
   }
@@ -327,6 +359,9 @@ Result<std::unique_ptr<Codec>> make_crc32c(const Json& c, const DType&) {
 }
 Result<std::unique_ptr<Codec>> make_adler32(const Json& c, const DType&) {
   return std::unique_ptr<Codec>(new ChecksumCodec(Sum::kAdler32, location_end(c, false)));
+}
+Result<std::unique_ptr<Codec>> make_fletcher32(const Json&, const DType&) {
+  return std::unique_ptr<Codec>(new ChecksumCodec(Sum::kFletcher32, true));
 }
 Result<std::unique_ptr<Codec>> make_vlen_utf8(const Json&, const DType&) {
   return std::unique_ptr<Codec>(new VlenCodec(true));
