@@ -115,7 +115,7 @@ TEST(Codecs, RoundTripEveryCodec) {
     EXPECT_TRUE(*dec == data) << spec;
   }
   for (Json cfg : {Json{{"id", "shuffle"}, {"elementsize", 4}}, Json{{"id", "delta"}, {"dtype", "<i4"}},
-                   Json{{"id", "crc32"}}, Json{{"id", "crc32c"}}, Json{{"id", "adler32"}}}) {
+                   Json{{"id", "crc32"}}, Json{{"id", "crc32c"}}, Json{{"id", "adler32"}}, Json{{"id", "fletcher32"}}}) {
     auto codec = make_codec(cfg, f4);
     ASSERT_TRUE(codec.ok());
     auto enc = (*codec)->encode(data);
