@@ -181,3 +181,10 @@ PY
   pg-groupby hourly.nc -o dd.nc --by time.day
   cmp hourly.nc dd.nc "ds.v.groupby('time.day').mean()"
 }
+
+@test "open-ended slices on a decreasing coordinate read as xarray reads them" {
+  pg-select "$FIX/sst_northfirst.nc" -o a.nc --sel lat=20:
+  cmp "$FIX/sst_northfirst.nc" a.nc "ds.sst.sel(lat=slice(20, None))"
+  pg-select "$FIX/sst_northfirst.nc" -o b.nc --sel lat=:-30
+  cmp "$FIX/sst_northfirst.nc" b.nc "ds.sst.sel(lat=slice(None, -30))"
+}

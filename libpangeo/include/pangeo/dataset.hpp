@@ -105,8 +105,6 @@ struct Group {
   Variable* find_var(std::string_view name);
   const Dimension* find_dim(std::string_view name) const;
   const Group* find_group(std::string_view name) const;
-  // Dimension by name here or in an enclosing group (netCDF-4 scoping), given the path
-  // of enclosing groups from the root.
 };
 
 // Converts a scalar JSON number/"NaN"/"Infinity"/"-Infinity" to raw bytes of `dtype`.

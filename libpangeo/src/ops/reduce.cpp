@@ -464,7 +464,7 @@ Result<std::vector<NdArray>> compute(DatasetReader& in, std::vector<Work>& work,
       uint64_t need = 0;
       for (const auto& b : blocks) need = std::max<uint64_t>(need, b.size() * 8 * 2);
       uint64_t budget = exec.memory_budget ? exec.memory_budget : (4ull << 30);
-      if (need * resolve_threads(exec) > budget && need > budget)
+      if (need > budget)
         return resource_exhausted(
             "variable \"{}\": an exact {} needs {} MiB per block of output cells, more than the memory budget of {} MiB "
             "(raise --memory)",
@@ -477,15 +477,9 @@ Result<std::vector<NdArray>> compute(DatasetReader& in, std::vector<Work>& work,
           Box src = sub;
           for (size_t d = 0; d < src.start.size(); ++d) src.start[d] += b.start[d];
           PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_decoded(in, wk.path, v, src));
-          bool nan_seen = false;
           for_each_cell(src, wk.map, region, [&](size_t lin, size_t cell, double) {
-            if (std::isnan(vals[lin])) {
-              if (!op.skipna) cells[cell].push_back(NAN), nan_seen = true;
-            } else {
-              cells[cell].push_back(vals[lin]);
-            }
+            if (!std::isnan(vals[lin]) || !op.skipna) cells[cell].push_back(vals[lin]);
           });
-          (void)nan_seen;
         }
         Shape wstride(region.count.size(), 1);
         for (size_t d = region.count.size(); d-- > 1;) wstride[d - 1] = wstride[d] * wk.map.out_len[d];

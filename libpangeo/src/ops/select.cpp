@@ -28,7 +28,6 @@ Result<TimeSpan> parse_time_label(const std::string& text, const TimeUnits& unit
   int mo = m[2].matched ? std::stoi(m[2]) : 1, d = m[3].matched ? std::stoi(m[3]) : 1;
   int month_days = units.calendar() == Calendar::k360Day ? 30 : 31;
   if (mo < 1 || mo > 12 || d < 1 || d > month_days) return invalid_argument("no such date \"{}\"", text);
-  int64_t y2 = y, mo2 = mo, d2 = d;
   double start_secs = 0, len_secs = 0;
   Calendar cal = units.calendar();
   auto day0 = [&](int64_t yy, int mm, int dd) { return double(days_from_date(cal, yy, mm, dd)) * 86400.0; };
@@ -66,7 +65,6 @@ Result<TimeSpan> parse_time_label(const std::string& text, const TimeUnits& unit
       span.end = span.start + len_secs;
     }
   }
-  (void)y2; (void)mo2; (void)d2;
   // Convert from "seconds since day 0" to the units' value axis.
   span.start = units.from_seconds(span.start) * units.unit_seconds();
   span.end = units.from_seconds(span.end) * units.unit_seconds();
@@ -262,15 +260,18 @@ Result<DimIndexer> label_selection(DatasetReader& in, const std::string& dim, co
       for (size_t i = 0; i < v.size(); ++i)
         if (v[i] <= hi) out.index.push_back(i);
     } else {
-      // Decreasing coordinates accept bounds in either order (xarray needs them high:low).
-      double a_lo = std::min(lo, hi), a_hi = std::max(lo, hi);
-      if (a.increasing || lo_s.empty() || hi_s.empty()) a_lo = lo, a_hi = hi;
-      if (a.decreasing && !a.increasing && (lo_s.empty() || hi_s.empty())) {
-        // xarray: slice(high, None) on a decreasing axis runs downwards from high.
-        a_lo = hi_s.empty() ? -INFINITY : hi;
-        a_hi = lo_s.empty() ? INFINITY : lo;
-        if (!lo_s.empty() && hi_s.empty()) a_lo = -INFINITY, a_hi = lo;
-        if (lo_s.empty() && !hi_s.empty()) a_lo = hi, a_hi = INFINITY;
+      double a_lo = lo, a_hi = hi;
+      if (!a.increasing) {
+        // Decreasing: xarray reads slice(high, low) downwards from its first bound, so an
+        // open end follows that reading; bounds given low:high select the same range
+        // instead of nothing.
+        if (lo_s.empty() || hi_s.empty()) {
+          a_lo = hi_s.empty() ? -INFINITY : hi;
+          a_hi = lo_s.empty() ? INFINITY : lo;
+        } else {
+          a_lo = std::min(lo, hi);
+          a_hi = std::max(lo, hi);
+        }
       }
       for (size_t i = 0; i < v.size(); ++i)
         if (v[i] >= a_lo && v[i] <= a_hi) out.index.push_back(i);
