@@ -116,3 +116,16 @@ fails() {
   pg-reduce "$FIX/sst.nc" -o ok.nc --dim time --op median --memory 64M
   [ -f ok.nc ]
 }
+
+@test "analysis tools take the output options: --format, --compressor, --chunks, -v" {
+  pg-reduce "$FIX/sst.nc" -o m.zarr --dim lat --compressor zstd:5 --chunks time=6
+  grep -q '"id": "zstd"' m.zarr/sst/.zarray
+  $PY -c "import json; z = json.load(open('m.zarr/sst/.zarray')); assert z['chunks'][0] == 6, z"
+  pg-groupby "$FIX/sst.nc" -o c.out --by time.month --format netcdf3
+  # The int64 month coordinate needs CDF5, the netCDF-3 variant with 64-bit integers.
+  [ "$(ncdump -k c.out)" = "cdf5" ]
+  pg-select "$FIX/sst.nc" -o s.nc --isel time=0:3 -v sst
+  ncdump -h s.nc | grep -q "float sst(time, lat, lon)"
+  pg-groupby "$FIX/sst.nc" -o n.nc --by time.month --no-skipna
+  "$SRC/tests/interop/compare.py" "$FIX/sst.nc" n.nc "ds.sst.groupby('time.month').mean('time', skipna=False)"
+}

@@ -167,3 +167,11 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   run pg-info "http://127.0.0.1:$port/nothing.zarr"
   assert_one_line_error 1
 }
+
+@test "--anon sends no credentials and --region is accepted" {
+  pg-upload "$FIX/sst.zarr" s3://bucket/a/sst.zarr --endpoint-url "$E" -q
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME=/nonexistent pg-info --anon --endpoint-url "$E" s3://bucket/a/sst.zarr
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [[ "$output" == *sst* ]]
+  pg-info --region eu-west-1 --endpoint-url "$E" s3://bucket/a/sst.zarr | grep -q sst
+}

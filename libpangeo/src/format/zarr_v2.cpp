@@ -122,7 +122,8 @@ class ZarrV2Reader final : public DatasetReader {
       PG_RETURN_IF_ERROR(add_array(root_, "", name_.empty() ? "data" : name_));
       return Status::Ok();
     }
-    if (!meta_.contains(".zgroup")) return invalid_argument("{}: not a Zarr store (no .zgroup or .zarray)", store_->describe());
+    // The caller names the location.
+    if (!meta_.contains(".zgroup")) return invalid_argument("not a Zarr store (no .zgroup or .zarray)");
     return load_group(root_, "");
   }
 

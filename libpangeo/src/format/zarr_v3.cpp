@@ -152,7 +152,7 @@ class ZarrV3Reader final : public DatasetReader {
 
   Status open() {
     PG_ASSIGN_OR_RETURN(auto root_bytes, store_->get("zarr.json"));
-    if (!root_bytes) return invalid_argument("{}: not a Zarr v3 store (no zarr.json)", store_->describe());
+    if (!root_bytes) return invalid_argument("not a Zarr v3 store (no zarr.json)");
     PG_ASSIGN_OR_RETURN(Json root, parse_metadata_json(*root_bytes, "zarr.json"));
     if (root.value("zarr_format", 0) != 3) return unsupported("zarr_format {}", root.value("zarr_format", Json()).dump());
     meta_[""] = root;
