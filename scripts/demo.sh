@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: installs what is missing, builds, generates a
-# small ERSST-like sample, converts it to Zarr, and inspects and summarises the store.
+# small ERSST-like sample, converts it to Zarr, inspects it, and analyses it (a month
+# climatology, and the Nino 3.4 index through a pipeline of tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -15,3 +16,13 @@ echo "== pg-info $work/sst.zarr"
 "$bin/pg-info" "$work/sst.zarr"
 echo "== pg-info --stats $work/sst.zarr"
 "$bin/pg-info" --stats "$work/sst.zarr" | sed -n '/Statistics/,$p'
+echo "== pg-groupby $work/sst.zarr --by time.month (climatology)"
+"$bin/pg-groupby" -O "$work/sst.zarr" -o "$work/clim.nc" --by time.month
+"$bin/pg-info" "$work/clim.nc" | sed -n '/Dimensions/,/Data variables/p'
+echo "== Nino 3.4 index through pipes: select | anomaly | area mean | 3-month rolling mean"
+"$bin/pg-select" "$work/sst.zarr" --sel lat=-5:5 --sel lon=190:240 -o - \
+  | "$bin/pg-groupby" - --by time.month --anomaly -o - \
+  | "$bin/pg-reduce" - --dim lat,lon --weights cos-lat -o - \
+  | "$bin/pg-reduce" - --rolling time=3 -O -o "$work/nino34.nc"
+ncdump -v sst "$work/nino34.nc" | sed -n '/^ sst =/,/;/p' | head -4
+echo "outputs in $work"
