@@ -123,7 +123,8 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
 }
 
 @test "faults: 500/503, dropped connections and slow answers; the upload still completes, verified" {
-  port=$(start_proxy --fail 0.2 --drop 0.1 --slow 0.1)
+  # About one request in five misbehaves; with 8 attempts a request is lost once in ~10^6.
+  port=$(start_proxy --fail 0.12 --drop 0.06 --slow 0.1)
   run pg-upload "$FIX/sst.zarr" s3://bucket/f.zarr --endpoint-url "http://127.0.0.1:$port" --jobs 16
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
   verify_store "$FIX/sst.zarr" s3://bucket/f.zarr
