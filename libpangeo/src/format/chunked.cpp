@@ -1,5 +1,6 @@
 #include "chunked.hpp"
 
+#include <cmath>
 #include <cstring>
 
 namespace pangeo {
@@ -64,6 +65,21 @@ Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
       return corrupt("{}: invalid JSON: {}", key, e.what());
     }
   }
+}
+
+FillChoice choose_fill_value(const Variable& v) {
+  FillChoice f;
+  if (auto fb = v.fill_value_bytes()) {
+    f.raw = *fb;
+    f.json = scalar_bytes_to_json(*fb, v.dtype);
+  } else if (v.dtype.is_float()) {
+    f.json = "NaN";
+    f.raw.resize(v.dtype.itemsize);
+    store_from_double(v.dtype, f.raw.data(), 0, std::nan(""));
+  } else if (v.dtype.kind != DTypeKind::kString) {
+    f.raw.assign(v.dtype.itemsize, 0);
+  }
+  return f;
 }
 
 NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm) {

@@ -16,6 +16,15 @@ Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape&
 // Parses metadata JSON; bare NaN/Infinity/-Infinity (as Python writes them) are accepted.
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
 
+// The fill value a Zarr writer stores for `v`: its _FillValue, else NaN for floats (as
+// xarray writes), else zeros. `json` is null where there is no _FillValue and the type is
+// not a float (Zarr v2 then writes null; v3 needs a value of the type).
+struct FillChoice {
+  Bytes raw;
+  Json json;
+};
+FillChoice choose_fill_value(const Variable& v);
+
 // The array with its axes permuted: out.shape[i] = in.shape[perm[i]].
 NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm);
 

@@ -483,19 +483,9 @@ class ZarrV2Writer final : public DatasetWriter {
 
     // fill_value: the _FillValue attribute, else NaN for floats as xarray writes, else null.
     Attributes attrs = v.attrs;
-    Json fill = nullptr;
-    if (auto fb = v.fill_value_bytes()) {
-      a.fill = *fb;
-      fill = scalar_bytes_to_json(*fb, v.dtype);
-    } else if (v.dtype.is_float()) {
-      fill = "NaN";
-      a.fill.resize(v.dtype.itemsize);
-      store_from_double(v.dtype, a.fill.data(), 0, std::nan(""));
-    } else if (v.dtype.kind == DTypeKind::kString) {
-      fill = nullptr;
-    } else {
-      a.fill.assign(v.dtype.itemsize, 0);
-    }
+    FillChoice choice = choose_fill_value(v);
+    a.fill = choice.raw;
+    const Json fill = choice.json;
     if (v.dtype.is_numeric()) attrs.erase("_FillValue");
     Json za{{"chunks", a.chunks},
             {"compressor", v.storage.compressor},

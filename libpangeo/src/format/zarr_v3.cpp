@@ -592,23 +592,11 @@ class ZarrV3Writer final : public DatasetWriter {
     for (auto& c : a.chunks) c = std::max<uint64_t>(c, 1);
     a.inner = v.storage.shard_chunks;
     // fill_value: the _FillValue, else NaN for floats, else zero (v3 always has one).
-    Json fill;
-    if (auto fb = v.fill_value_bytes()) {
-      a.fill = *fb;
-      fill = scalar_bytes_to_json(*fb, v.dtype);
-    } else if (v.dtype.is_float()) {
-      fill = "NaN";
-      a.fill.resize(v.dtype.itemsize);
-      store_from_double(v.dtype, a.fill.data(), 0, std::nan(""));
-    } else if (v.dtype.kind == DTypeKind::kString) {
-      fill = "";
-    } else if (v.dtype.kind == DTypeKind::kBool) {
-      fill = false;
-      a.fill.assign(1, 0);
-    } else {
-      fill = 0;
-      a.fill.assign(v.dtype.itemsize, 0);
-    }
+    FillChoice choice = choose_fill_value(v);
+    a.fill = choice.raw;
+    Json fill = choice.json;
+    if (fill.is_null())  // v3 always has a fill value of the array's type
+      fill = v.dtype.kind == DTypeKind::kString ? Json("") : v.dtype.kind == DTypeKind::kBool ? Json(false) : Json(0);
     Json codecs = Json::array();
     codecs.push_back(v.dtype.kind == DTypeKind::kString ? Json{{"name", "vlen-utf8"}, {"configuration", Json::object()}}
                                                         : Json{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}});
