@@ -41,9 +41,6 @@ Result<std::map<std::string, int64_t>> parse_chunk_spec(const std::string& spec)
 // Parses "a,b,c".
 std::vector<std::string> split_list(const std::string& text);
 
-// The default chunk shape for a variable without one: whole trailing dimensions and as
-// much of the leading ones as fits about 4 MiB.
-Shape default_chunks(const Variable& v);
 // `chunks` for a derived variable (a selection, an anomaly), unless they would be tiny
 // (under 1 MiB and not the whole variable), where default_chunks serves better.
 Shape derived_chunks(const Variable& v, const Shape& chunks);

@@ -19,6 +19,10 @@ struct VarRef {
 };
 // Looks up "a/b/name" under `root`.
 Result<VarRef> find_variable(const Group& root, const std::string& path);
+// The default chunk shape for a variable without one: whole trailing dimensions and as
+// much of the leading ones as fits about 4 MiB.
+Shape default_chunks(const Variable& v);
+
 // Every variable of `root` and its subgroups, depth first, in order.
 std::vector<VarRef> all_variables(const Group& root);
 

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "pangeo/format.hpp"
 
 namespace pangeo {
@@ -31,25 +33,29 @@ std::vector<VarRef> all_variables(const Group& root) {
   return out;
 }
 
+Shape default_chunks(const Variable& v) {
+  constexpr uint64_t kTarget = 4u << 20;
+  Shape c = v.shape;
+  const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(v.dtype.itemsize, 1);
+  uint64_t inner = item;
+  for (size_t d = c.size(); d-- > 0;) {
+    uint64_t len = std::max<uint64_t>(c[d], 1);
+    if (inner * len > kTarget) {
+      c[d] = std::max<uint64_t>(1, kTarget / inner);
+      for (size_t e = 0; e < d; ++e) c[e] = 1;
+      break;
+    }
+    inner *= len;
+  }
+  for (auto& x : c) x = std::max<uint64_t>(x, 1);
+  return c;
+}
+
 Shape DatasetReader::read_chunks(const std::string& path) const {
   auto ref = find_variable(root(), path);
   if (!ref.ok()) return {};
   const Variable& v = *ref->var;
-  if (!v.storage.chunks.empty()) return v.storage.chunks;
-  // Unchunked: slabs of whole trailing dimensions up to about 4 MiB.
-  Shape c = v.shape;
-  uint64_t bytes = std::max<uint64_t>(v.dtype.itemsize, 1);
-  for (size_t d = c.size(); d-- > 0;) {
-    uint64_t next = bytes * std::max<uint64_t>(c[d], 1);
-    if (next > (4u << 20) && d + 1 < c.size() + 1) {
-      c[d] = std::max<uint64_t>(1, (4u << 20) / bytes);
-      for (size_t e = 0; e < d; ++e) c[e] = 1;
-      break;
-    }
-    bytes = next;
-  }
-  for (auto& x : c) x = std::max<uint64_t>(x, 1);
-  return c;
+  return v.storage.chunks.empty() ? default_chunks(v) : v.storage.chunks;
 }
 
 }  // namespace pangeo

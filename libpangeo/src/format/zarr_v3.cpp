@@ -495,10 +495,14 @@ class ZarrV3Writer final : public DatasetWriter {
     for (auto i : idx) key += "/" + std::to_string(i);
     if (rank == 0) key = a.key + "/c";
     auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, key)); };
-    // The chunk (or shard) at full size, padded with the fill value.
-    NdArray full(a.dtype, a.chunks);
-    full.fill_with(a.fill);
-    copy_region(data, box.start, full, box.start, box);
+    // The chunk (or shard) at full size: edge chunks are padded with the fill value.
+    NdArray padded;
+    if (box.count != a.chunks) {
+      padded = NdArray(a.dtype, a.chunks);
+      padded.fill_with(a.fill);
+      copy_region(data, box.start, padded, box.start, box);
+    }
+    const NdArray& full = box.count != a.chunks ? padded : data;
     if (a.inner.empty()) {
       auto enc = encode(a.chain.get(), full);
       if (!enc.ok()) return ctx(enc.status());

@@ -34,24 +34,6 @@ Result<std::map<std::string, int64_t>> parse_chunk_spec(const std::string& spec)
   return out;
 }
 
-Shape default_chunks(const Variable& v) {
-  constexpr uint64_t kTarget = 4u << 20;
-  Shape c = v.shape;
-  const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(v.dtype.itemsize, 1);
-  uint64_t inner = item;
-  for (size_t d = c.size(); d-- > 0;) {
-    uint64_t len = std::max<uint64_t>(c[d], 1);
-    if (inner * len > kTarget) {
-      c[d] = std::max<uint64_t>(1, kTarget / inner);
-      for (size_t e = 0; e < d; ++e) c[e] = 1;
-      break;
-    }
-    inner *= len;
-  }
-  for (auto& x : c) x = std::max<uint64_t>(x, 1);
-  return c;
-}
-
 Shape derived_chunks(const Variable& v, const Shape& chunks) {
   const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(v.dtype.itemsize, 1);
   if (chunks.size() != v.shape.size() || chunks.empty()) return default_chunks(v);

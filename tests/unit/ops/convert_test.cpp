@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "pangeo/convert.hpp"
+#include "pangeo/format.hpp"
 
 using namespace pangeo;
 
