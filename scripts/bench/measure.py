@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Runs labelled commands side by side, several times each, and prints the median wall
-time, the median peak resident memory and the ratio to a baseline.
+time, the median CPU time (user + system), the median peak resident memory and the ratio
+to a baseline.
 
 usage: measure.py --runs N --baseline LABEL [--setup CMD] LABEL=CMD ...
 Each CMD runs under /usr/bin/time; --setup runs before every repetition (e.g. removing
@@ -15,12 +16,12 @@ import tempfile
 
 def run_once(cmd):
     with tempfile.NamedTemporaryFile(mode="r") as t:
-        r = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name, "bash", "-c", cmd],
+        r = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name, "bash", "-c", cmd],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
             sys.exit(f"failed ({r.returncode}): {cmd}\n{r.stderr}")
-        wall, rss_kb = t.read().split()[-2:]
-        return float(wall), int(rss_kb) / 1024.0
+        wall, rss_kb, user, system = t.read().split()[-4:]
+        return float(wall), int(rss_kb) / 1024.0, float(user) + float(system)
 
 
 def main():
@@ -37,14 +38,15 @@ def main():
         for label, cmd in jobs:  # interleaved, so drift hits every tool alike
             subprocess.run(["bash", "-c", a.setup], check=True)
             results.setdefault(label, []).append(run_once(cmd))
-    base = statistics.median(w for w, _ in results[a.baseline])
+    base = statistics.median(r[0] for r in results[a.baseline])
     if a.title:
         print(f"## {a.title}")
-    print(f"{'tool':<28} {'median s':>9} {'peak MiB':>9} {'time vs ' + a.baseline:>24}")
+    print(f"{'tool':<28} {'median s':>9} {'cpu s':>7} {'peak MiB':>9} {'time vs ' + a.baseline:>24}")
     for label, _ in jobs:
-        w = statistics.median(x for x, _ in results[label])
-        m = statistics.median(x for _, x in results[label])
-        print(f"{label:<28} {w:>9.2f} {m:>9.1f} {w / base:>23.2f}x")
+        w = statistics.median(r[0] for r in results[label])
+        m = statistics.median(r[1] for r in results[label])
+        c = statistics.median(r[2] for r in results[label])
+        print(f"{label:<28} {w:>9.2f} {c:>7.2f} {m:>9.1f} {w / base:>23.2f}x")
     sys.stdout.flush()
 
 
