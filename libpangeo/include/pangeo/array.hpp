@@ -60,6 +60,12 @@ struct NdArray {
 void copy_region(const NdArray& src, const Shape& src_origin, NdArray& dst, const Shape& dst_origin,
                  const Box& region);
 
+// Element strides of a C-order array of `shape`.
+Shape c_strides(const Shape& shape);
+
+// The array with its axes permuted: out.shape[i] = in.shape[perm[i]].
+NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm);
+
 // Reorders a Fortran-order buffer of `shape` into C order (and back with to_fortran).
 NdArray fortran_to_c(const NdArray& f);
 NdArray c_to_fortran(const NdArray& c);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pangeo/grid.hpp"
+
 namespace pangeo {
 
 uint64_t element_count(const Shape& shape) {
@@ -54,32 +56,19 @@ static void for_each_row(const Shape& src_shape, const Shape& src_origin, const 
     fn(0, 0, 1);
     return;
   }
-  for (auto c : region.count)
-    if (c == 0) return;
-  std::vector<uint64_t> sstride(rank), dstride(rank);
-  sstride[rank - 1] = dstride[rank - 1] = 1;
-  for (size_t d = rank - 1; d > 0; --d) {
-    sstride[d - 1] = sstride[d] * src_shape[d];
-    dstride[d - 1] = dstride[d] * dst_shape[d];
-  }
+  const Shape sstride = c_strides(src_shape), dstride = c_strides(dst_shape);
+  Box rows = region;
+  rows.count[rank - 1] = 1;
   const uint64_t run = region.count[rank - 1];
-  std::vector<uint64_t> idx(rank, 0);
-  while (true) {
+  if (run == 0) return;
+  for_each_index(rows, [&](const Shape& idx) {
     uint64_t s = 0, t = 0;
     for (size_t d = 0; d < rank; ++d) {
-      s += (region.start[d] + idx[d] - src_origin[d]) * sstride[d];
-      t += (region.start[d] + idx[d] - dst_origin[d]) * dstride[d];
+      s += (idx[d] - src_origin[d]) * sstride[d];
+      t += (idx[d] - dst_origin[d]) * dstride[d];
     }
     fn(s, t, run);
-    if (rank == 1) return;
-    size_t d = rank - 2;
-    while (true) {
-      if (++idx[d] < region.count[d]) break;
-      idx[d] = 0;
-      if (d == 0) return;
-      --d;
-    }
-  }
+  });
 }
 
 void copy_region(const NdArray& src, const Shape& src_origin, NdArray& dst, const Shape& dst_origin,
@@ -98,36 +87,51 @@ void copy_region(const NdArray& src, const Shape& src_origin, NdArray& dst, cons
                });
 }
 
-// Transposes between C and Fortran layouts element by element.
-static NdArray reorder(const NdArray& in, bool f_to_c) {
-  NdArray out(in.dtype, in.shape);
+NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm) {
   const size_t rank = in.shape.size();
-  const uint64_t n = in.size();
-  if (rank <= 1 || n == 0) return in;
-  std::vector<uint64_t> cstride(rank), fstride(rank);
-  cstride[rank - 1] = 1;
-  for (size_t d = rank - 1; d > 0; --d) cstride[d - 1] = cstride[d] * in.shape[d];
-  fstride[0] = 1;
-  for (size_t d = 1; d < rank; ++d) fstride[d] = fstride[d - 1] * in.shape[d - 1];
-  std::vector<uint64_t> idx(rank, 0);
+  Shape out_shape(rank);
+  for (size_t i = 0; i < rank; ++i) out_shape[i] = in.shape[perm[i]];
+  NdArray out(in.dtype, out_shape);
+  if (out.size() == 0) return out;
+  const Shape in_stride = c_strides(in.shape);
   const size_t isz = in.dtype.itemsize;
-  for (uint64_t c = 0; c < n; ++c) {
-    uint64_t f = 0;
-    for (size_t d = 0; d < rank; ++d) f += idx[d] * fstride[d];
-    const uint64_t from = f_to_c ? f : c, to = f_to_c ? c : f;
-    if (in.dtype.kind == DTypeKind::kString)
-      out.strings[to] = in.strings[from];
-    else
-      std::memcpy(out.bytes.data() + to * isz, in.bytes.data() + from * isz, isz);
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < in.shape[d]) break;
-      idx[d] = 0;
-    }
-  }
+  uint64_t o = 0;
+  for_each_index(Box::whole(out_shape), [&](const Shape& idx) {
+    uint64_t s = 0;
+    for (size_t i = 0; i < rank; ++i) s += idx[i] * in_stride[perm[i]];
+    if (in.dtype.kind == DTypeKind::kString) out.strings[o] = in.strings[s];
+    else std::memcpy(out.bytes.data() + o * isz, in.bytes.data() + s * isz, isz);
+    ++o;
+  });
   return out;
 }
 
-NdArray fortran_to_c(const NdArray& f) { return reorder(f, true); }
-NdArray c_to_fortran(const NdArray& c) { return reorder(c, false); }
+// A Fortran-order buffer of shape S is a C-order buffer of shape reversed(S) with its axes
+// reversed.
+static std::vector<size_t> reversed_axes(size_t rank) {
+  std::vector<size_t> perm(rank);
+  for (size_t i = 0; i < rank; ++i) perm[i] = rank - 1 - i;
+  return perm;
+}
+
+NdArray fortran_to_c(const NdArray& f) {
+  if (f.shape.size() <= 1) return f;
+  NdArray as_c = f;
+  std::reverse(as_c.shape.begin(), as_c.shape.end());
+  return permute_axes(as_c, reversed_axes(f.shape.size()));
+}
+
+NdArray c_to_fortran(const NdArray& c) {
+  if (c.shape.size() <= 1) return c;
+  NdArray out = permute_axes(c, reversed_axes(c.shape.size()));
+  out.shape = c.shape;
+  return out;
+}
+
+Shape c_strides(const Shape& shape) {
+  Shape s(shape.size(), 1);
+  for (size_t d = shape.size(); d-- > 1;) s[d - 1] = s[d] * shape[d];
+  return s;
+}
 
 }  // namespace pangeo

@@ -3,42 +3,36 @@
 #include <cmath>
 #include <cstring>
 
+#include "pangeo/grid.hpp"
+
 namespace pangeo {
 
 Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
                             const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch) {
-  const size_t rank = shape.size();
-  if (rank == 0) return fetch({}, Box{});
-  for (size_t d = 0; d < rank; ++d)
+  const ChunkGrid grid(shape, chunks);
+  if (grid.rank() == 0) return fetch({}, Box{});
+  for (size_t d = 0; d < grid.rank(); ++d)
     if (box.start[d] + box.count[d] > shape[d]) return invalid_argument("read beyond the array's shape");
   NdArray out(dtype, box.count);
   if (box.size() == 0) return out;
-  Shape lo(rank), hi(rank), idx(rank);
-  for (size_t d = 0; d < rank; ++d) {
-    lo[d] = box.start[d] / chunks[d];
-    hi[d] = (box.start[d] + box.count[d] - 1) / chunks[d];
+  const Box touched = grid.chunks_touching(box);
+  if (touched.size() == 1) {  // one whole chunk: no copy
+    Box full{Shape(grid.rank()), chunks};
+    for (size_t d = 0; d < grid.rank(); ++d) full.start[d] = touched.start[d] * chunks[d];
+    if (full == box) return fetch(touched.start, box);
   }
-  auto chunk_box = [&](const Shape& i) {
-    Box c{Shape(rank), chunks};
-    for (size_t d = 0; d < rank; ++d) c.start[d] = i[d] * chunks[d];
-    return c;
-  };
-  if (lo == hi && chunk_box(lo) == box) return fetch(lo, box);  // one whole chunk: no copy
-  idx = lo;
-  while (true) {
-    Box cbox = chunk_box(idx);
-    Box region;
-    if (intersect(cbox, box, &region)) {
-      PG_ASSIGN_OR_RETURN(NdArray c, fetch(idx, region));
-      copy_region(c, cbox.start, out, box.start, region);
+  Status status;
+  grid.for_each_chunk_in(box, [&](const Shape& idx, const Box& cbox, const Box& part) {
+    if (!status.ok()) return;
+    auto c = fetch(idx, part);
+    if (!c.ok()) {
+      status = c.status();
+      return;
     }
-    size_t d = rank;
-    while (d-- > 0) {
-      if (++idx[d] <= hi[d]) break;
-      idx[d] = lo[d];
-      if (d == 0) return out;
-    }
-  }
+    copy_region(*c, cbox.start, out, box.start, part);
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
@@ -80,29 +74,6 @@ FillChoice choose_fill_value(const Variable& v) {
     f.raw.assign(v.dtype.itemsize, 0);
   }
   return f;
-}
-
-NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm) {
-  const size_t rank = in.shape.size();
-  Shape out_shape(rank);
-  for (size_t i = 0; i < rank; ++i) out_shape[i] = in.shape[perm[i]];
-  NdArray out(in.dtype, out_shape);
-  Shape in_stride(rank, 1);
-  for (size_t d = rank; d-- > 1;) in_stride[d - 1] = in_stride[d] * in.shape[d];
-  const size_t isz = in.dtype.itemsize;
-  Shape idx(rank, 0);
-  const uint64_t n = out.size();
-  for (uint64_t o = 0; o < n; ++o) {
-    uint64_t s = 0;
-    for (size_t i = 0; i < rank; ++i) s += idx[i] * in_stride[perm[i]];
-    if (in.dtype.kind == DTypeKind::kString) out.strings[o] = in.strings[s];
-    else std::memcpy(out.bytes.data() + o * isz, in.bytes.data() + s * isz, isz);
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < out_shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return out;
 }
 
 }  // namespace pangeo

@@ -25,7 +25,4 @@ struct FillChoice {
 };
 FillChoice choose_fill_value(const Variable& v);
 
-// The array with its axes permuted: out.shape[i] = in.shape[perm[i]].
-NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm);
-
 }  // namespace pangeo

@@ -1,5 +1,7 @@
 #include "hdf5_chunks.hpp"
 
+#include "pangeo/grid.hpp"
+
 #include <fcntl.h>
 #include <hdf5.h>
 #include <libdeflate.h>
@@ -113,32 +115,19 @@ Result<bool> Hdf5ChunkReader::read(const std::string& var_path, const Variable& 
   const size_t isz = v.dtype.itemsize;
   const uint64_t chunk_elems = element_count(p.chunks);
   // Every chunk the box needs must be stored unfiltered-as-declared; otherwise fall back.
-  Shape lo(rank), hi(rank), idx(rank);
-  for (size_t d = 0; d < rank; ++d) {
-    lo[d] = box.start[d] / p.chunks[d];
-    hi[d] = (box.start[d] + box.count[d] - 1) / p.chunks[d];
-  }
-  idx = lo;
-  std::vector<std::pair<Shape, const Chunk*>> todo;
-  while (true) {
+  const ChunkGrid grid(v.shape, p.chunks);
+  std::vector<std::pair<Box, const Chunk*>> todo;
+  bool usable = true;
+  grid.for_each_chunk_in(box, [&](const Shape& idx, const Box&, const Box& part) {
     auto it = p.index.find(idx);
-    if (it == p.index.end() || it->second.mask != 0) return false;  // unallocated or partly filtered
-    todo.emplace_back(idx, &it->second);
-    size_t d = rank;
-    bool done = true;
-    while (d-- > 0) {
-      if (++idx[d] <= hi[d]) {
-        done = false;
-        break;
-      }
-      idx[d] = lo[d];
-    }
-    if (done) break;
-  }
+    if (it == p.index.end() || it->second.mask != 0) usable = false;  // unallocated or partly filtered
+    else todo.emplace_back(part, &it->second);
+  });
+  if (!usable) return false;
   thread_local libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
   Bytes raw, inflated, plain;
   NdArray chunk(v.dtype, p.chunks);
-  for (const auto& [key, c] : todo) {
+  for (const auto& [part, c] : todo) {
     raw.resize(c->size);
     size_t got = 0;
     while (got < c->size) {
@@ -164,10 +153,9 @@ Result<bool> Hdf5ChunkReader::read(const std::string& var_path, const Variable& 
       std::memcpy(chunk.bytes.data(), cur->data(), cur->size());
     }
     if (p.big_endian) byteswap_inplace(chunk.bytes.data(), chunk_elems, isz);
-    Box cbox{Shape(rank), p.chunks};
-    for (size_t d = 0; d < rank; ++d) cbox.start[d] = key[d] * p.chunks[d];
-    Box region;
-    if (intersect(cbox, box, &region)) copy_region(chunk, cbox.start, out, box.start, region);
+    Shape origin(rank);
+    for (size_t d = 0; d < rank; ++d) origin[d] = part.start[d] / p.chunks[d] * p.chunks[d];
+    copy_region(chunk, origin, out, box.start, part);
   }
   return true;
 }

@@ -9,6 +9,7 @@
 
 #include "pangeo/codec.hpp"
 #include "chunked.hpp"
+#include "pangeo/grid.hpp"
 #include "pangeo/format.hpp"
 
 namespace pangeo {
@@ -147,12 +148,11 @@ class ZarrV2Reader final : public DatasetReader {
     for (const auto& [path, info] : arrays_) {
       PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
       const Variable& v = *ref.var;
-      uint64_t n = 1;
-      for (size_t d = 0; d < v.shape.size(); ++d) n *= (v.shape[d] + info->chunks[d] - 1) / std::max<uint64_t>(info->chunks[d], 1);
-      s.chunks_expected += n;
+      const ChunkGrid grid(v.shape, info->chunks);
+      s.chunks_expected += grid.num_chunks();
       uint64_t chunk_bytes = element_count(info->chunks) * (v.dtype.kind == DTypeKind::kString ? 8 : v.dtype.itemsize);
-      Shape idx(v.shape.size(), 0);
-      for (uint64_t i = 0; i < n; ++i) {
+      for (uint64_t i = 0; i < grid.num_chunks(); ++i) {
+        const Shape idx = grid.chunk_index(i);
         std::string key = chunk_key(info->key, idx, info->sep);
         PG_ASSIGN_OR_RETURN(auto sz, store_->size(key));
         if (!sz && !info->sep_explicit && idx.size() > 1) {
@@ -163,10 +163,6 @@ class ZarrV2Reader final : public DatasetReader {
           s.raw_bytes += chunk_bytes;
         } else {
           ++s.chunks_missing;
-        }
-        for (size_t d = idx.size(); d-- > 0;) {
-          if (++idx[d] < (v.shape[d] + info->chunks[d] - 1) / info->chunks[d]) break;
-          idx[d] = 0;
         }
       }
     }

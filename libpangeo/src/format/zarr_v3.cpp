@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "chunked.hpp"
+#include "pangeo/grid.hpp"
 #include "pangeo/codec.hpp"
 #include "pangeo/format.hpp"
 
@@ -518,27 +519,22 @@ class ZarrV3Writer final : public DatasetWriter {
     }
     Bytes shard;
     std::vector<uint64_t> index(2 * n_inner, ~uint64_t(0));
-    Shape k(rank, 0);
+    const ChunkGrid inner_grid(a.chunks, a.inner);
     for (uint64_t i = 0; i < n_inner; ++i) {
-      Box ibox{Shape(rank), a.inner};
+      Box ibox = inner_grid.chunk_box(i);
       bool inside = true;
       for (size_t d = 0; d < rank; ++d) {
-        ibox.start[d] = box.start[d] + k[d] * a.inner[d];
+        ibox.start[d] += box.start[d];
         inside &= ibox.start[d] < a.shape[d];
       }
-      if (inside) {
-        NdArray part(a.dtype, a.inner);
-        copy_region(full, box.start, part, ibox.start, ibox);
-        auto enc = encode(&inner, part);
-        if (!enc.ok()) return ctx(enc.status().with_context(fmt::format("inner chunk {}", i)));
-        index[2 * i] = shard.size();
-        index[2 * i + 1] = enc->size();
-        shard.insert(shard.end(), enc->begin(), enc->end());
-      }
-      for (size_t d = rank; d-- > 0;) {
-        if (++k[d] < per[d]) break;
-        k[d] = 0;
-      }
+      if (!inside) continue;
+      NdArray part(a.dtype, a.inner);
+      copy_region(full, box.start, part, ibox.start, ibox);
+      auto enc = encode(&inner, part);
+      if (!enc.ok()) return ctx(enc.status().with_context(fmt::format("inner chunk {}", i)));
+      index[2 * i] = shard.size();
+      index[2 * i + 1] = enc->size();
+      shard.insert(shard.end(), enc->begin(), enc->end());
     }
     Bytes ib(index.size() * 8);
     std::memcpy(ib.data(), index.data(), ib.size());

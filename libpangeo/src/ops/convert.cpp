@@ -1,5 +1,7 @@
 #include "pangeo/convert.hpp"
 
+#include "pangeo/grid.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -176,39 +178,11 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
     const Variable& v = *ref.var;
     const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : v.dtype.itemsize;
     Shape unit = v.storage.chunks.empty() ? in.read_chunks(ref.path) : v.storage.chunks;
-    const size_t rank = v.shape.size();
-    if (rank == 0) {
-      plan.tasks.push_back({ref.path, Box{}, item});
-      plan.total_bytes += item;
-      continue;
-    }
-    Shape idx(rank, 0), nchunks(rank);
-    bool empty = false;
-    for (size_t d = 0; d < rank; ++d) {
-      nchunks[d] = (v.shape[d] + unit[d] - 1) / unit[d];
-      empty |= v.shape[d] == 0;
-    }
-    if (empty) continue;
-    while (true) {
-      Box b{Shape(rank), Shape(rank)};
-      for (size_t d = 0; d < rank; ++d) {
-        b.start[d] = idx[d] * unit[d];
-        b.count[d] = std::min(unit[d], v.shape[d] - b.start[d]);
-      }
+    for (const Box& b : ChunkGrid(v.shape, unit).boxes()) {
       uint64_t bytes = b.size() * item;
       plan.tasks.push_back({ref.path, b, bytes});
       plan.total_bytes += bytes;
       largest = std::max(largest, element_count(unit) * item);
-      size_t d = rank;
-      bool done = true;
-      while (d-- > 0) {
-        if (++idx[d] < nchunks[d]) {
-          done = false;
-          break;
-        }
-        idx[d] = 0;
-      }
-      if (done) break;
     }
   }
   // Per task: the chunk read, a padded copy and the encoded bytes.

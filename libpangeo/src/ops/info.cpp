@@ -1,5 +1,8 @@
 #include "pangeo/info.hpp"
 
+#include "accumulator.hpp"
+#include "pangeo/grid.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -260,10 +263,6 @@ Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions
     size_t var;
     Box box;
   };
-  struct Partial {
-    uint64_t count = 0, nan = 0;
-    double min = INFINITY, max = -INFINITY, sum = 0;
-  };
   auto vars = all_variables(in.root());
   std::vector<Task> tasks;
   std::vector<VarStats> out(vars.size());
@@ -272,78 +271,33 @@ Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions
     out[k].path = vars[k].path;
     out[k].numeric = v.dtype.is_numeric();
     if (!out[k].numeric) continue;
-    Shape unit = in.read_chunks(vars[k].path);
-    size_t rank = v.rank();
-    if (rank == 0) {
-      tasks.push_back({k, Box{}});
-      continue;
-    }
-    if (v.size() == 0) continue;
-    Shape idx(rank, 0);
-    while (true) {
-      Box b{Shape(rank), Shape(rank)};
-      for (size_t d = 0; d < rank; ++d) {
-        b.start[d] = idx[d] * unit[d];
-        b.count[d] = std::min(unit[d], v.shape[d] - b.start[d]);
-      }
-      tasks.push_back({k, b});
-      size_t d = rank;
-      bool done = true;
-      while (d-- > 0) {
-        if ((++idx[d]) * unit[d] < v.shape[d]) {
-          done = false;
-          break;
-        }
-        idx[d] = 0;
-      }
-      if (done) break;
-    }
+    for (const Box& b : ChunkGrid(v.shape, in.read_chunks(vars[k].path)).boxes()) tasks.push_back({k, b});
   }
-  std::vector<Partial> partials(tasks.size());
+  // One accumulator cell per task (count, NaNs, sum, min, max), merged in task order: the
+  // same answer whatever the thread count.
+  const unsigned fields = Accumulator::kSum | Accumulator::kMin | Accumulator::kMax;
+  Accumulator partials;
+  partials.init_fields(tasks.size(), OpSpec{}, fields);
   auto task = [&](uint64_t i) -> Status {
     const Task& t = tasks[i];
     const Variable& v = *vars[t.var].var;
     PG_ASSIGN_OR_RETURN(NdArray a, in.read(vars[t.var].path, t.box));
     MaskAndScale ms(v);
-    Partial p;
     const size_t n = a.size();
-    for (size_t j = 0; j < n; ++j) {
-      double x = ms.decode(a, j);
-      if (std::isnan(x)) {
-        ++p.nan;
-        continue;
-      }
-      ++p.count;
-      p.sum += x;
-      p.min = std::min(p.min, x);
-      p.max = std::max(p.max, x);
-    }
-    partials[i] = p;
+    for (size_t j = 0; j < n; ++j) partials.add(i, ms.decode(a, j));
     return Status::Ok();
   };
   auto cost = [&](uint64_t i) { return tasks[i].box.size() * vars[tasks[i].var].var->dtype.itemsize * 2; };
   PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, exec));
-  // Merge in task order: the same answer whatever the thread count.
-  std::vector<Partial> merged(vars.size());
-  for (size_t i = 0; i < tasks.size(); ++i) {
-    Partial& m = merged[tasks[i].var];
-    const Partial& p = partials[i];
-    m.count += p.count;
-    m.nan += p.nan;
-    m.sum += p.sum;
-    m.min = std::min(m.min, p.min);
-    m.max = std::max(m.max, p.max);
-  }
+  Accumulator merged;
+  merged.init_fields(vars.size(), OpSpec{}, fields);
+  for (size_t i = 0; i < tasks.size(); ++i) merged.merge(tasks[i].var, partials, i);
   for (size_t k = 0; k < vars.size(); ++k) {
-    out[k].count = merged[k].count;
-    out[k].nan_count = merged[k].nan;
-    if (merged[k].count) {
-      out[k].min = merged[k].min;
-      out[k].max = merged[k].max;
-      out[k].mean = merged[k].sum / double(merged[k].count);
-    } else {
-      out[k].min = out[k].max = out[k].mean = std::nan("");
-    }
+    out[k].count = uint64_t(merged.n[k]);
+    out[k].nan_count = uint64_t(merged.nans[k]);
+    out[k].min = merged.n[k] ? merged.mn[k] : NAN;
+    out[k].max = merged.n[k] ? merged.mx[k] : NAN;
+    out[k].mean = merged.finish(k);
   }
   return out;
 }

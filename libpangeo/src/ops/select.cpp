@@ -1,5 +1,7 @@
 #include "pangeo/select.hpp"
 
+#include "pangeo/grid.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -416,26 +418,21 @@ class SelectionReader final : public DatasetReader {
       segs[d] = segment(want);
     }
     // Every combination of segments: read the source range, gather into the output.
-    std::vector<size_t> pick(sv.rank(), 0);
-    while (true) {
+    Shape counts(sv.rank());
+    for (size_t d = 0; d < sv.rank(); ++d) counts[d] = segs[d].size();
+    Status status;
+    for_each_index(Box::whole(counts), [&](const Shape& pick) {
+      if (!status.ok()) return;
       Box src{Shape(sv.rank()), Shape(sv.rank())};
       for (size_t d = 0; d < sv.rank(); ++d) {
         src.start[d] = segs[d][pick[d]].src_start;
         src.count[d] = segs[d][pick[d]].src_count;
       }
-      PG_ASSIGN_OR_RETURN(NdArray part, in_->read(path, src));
-      gather(part, segs, pick, sv, out);
-      size_t d = sv.rank();
-      bool done = true;
-      while (d-- > 0) {
-        if (++pick[d] < segs[d].size()) {
-          done = false;
-          break;
-        }
-        pick[d] = 0;
-      }
-      if (done) break;
-    }
+      auto part = in_->read(path, src);
+      if (!part.ok()) status = part.status();
+      else gather(*part, segs, pick, sv, out);
+    });
+    PG_RETURN_IF_ERROR(status);
     return out;
   }
 
@@ -466,24 +463,22 @@ class SelectionReader final : public DatasetReader {
     return {s};
   }
 
-  void gather(const NdArray& part, const std::vector<std::vector<Segment>>& segs, const std::vector<size_t>& pick,
+  void gather(const NdArray& part, const std::vector<std::vector<Segment>>& segs, const Shape& pick,
               const Variable& sv, NdArray& out) const {
     const size_t rank = sv.rank();
     // Output dims are the source dims without the scalar ones.
-    std::vector<uint64_t> sstride(rank, 1);
-    for (size_t d = rank; d-- > 1;) sstride[d - 1] = sstride[d] * part.shape[d];
+    const Shape sstride = c_strides(part.shape), ostride = c_strides(out.shape);
     std::vector<int> out_dim(rank, -1);
     int k = 0;
+    Shape counts(rank);
     for (size_t d = 0; d < rank; ++d) {
       const DimIndexer* x = find(sv.dims[d]);
       if (!(x && x->scalar)) out_dim[d] = k++;
+      counts[d] = segs[d][pick[d]].out_count;
     }
-    std::vector<uint64_t> ostride(out.shape.size(), 1);
-    for (size_t d = out.shape.size(); d-- > 1;) ostride[d - 1] = ostride[d] * out.shape[d];
-    std::vector<size_t> pos(rank, 0);
     const size_t isz = out.dtype.itemsize;
     const bool strings = out.dtype.kind == DTypeKind::kString;
-    while (true) {
+    for_each_index(Box::whole(counts), [&](const Shape& pos) {
       uint64_t s = 0, t = 0;
       for (size_t d = 0; d < rank; ++d) {
         const Segment& g = segs[d][pick[d]];
@@ -492,17 +487,7 @@ class SelectionReader final : public DatasetReader {
       }
       if (strings) out.strings[t] = part.strings[s];
       else std::memcpy(out.bytes.data() + t * isz, part.bytes.data() + s * isz, isz);
-      size_t d = rank;
-      bool done = true;
-      while (d-- > 0) {
-        if (++pos[d] < segs[d][pick[d]].out_count) {
-          done = false;
-          break;
-        }
-        pos[d] = 0;
-      }
-      if (done) break;
-    }
+    });
   }
 
   Group transform(const Group& g) const {

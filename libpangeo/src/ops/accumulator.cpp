@@ -1,0 +1,81 @@
+#include "accumulator.hpp"
+
+namespace pangeo {
+
+unsigned Accumulator::fields_for(const OpSpec& op, bool weighted) {
+  unsigned f = weighted ? kWeights : 0;
+  switch (op.op) {
+    case ReduceOp::kMean: case ReduceOp::kSum: return f | kSum;
+    case ReduceOp::kStd: case ReduceOp::kVar: return f | kMoments;
+    case ReduceOp::kMin: return f | kMin;
+    case ReduceOp::kMax: return f | kMax;
+    default: return f;
+  }
+}
+
+void Accumulator::init_fields(size_t cells, const OpSpec& op, unsigned fields) {
+  op_ = op;
+  weighted_ = fields & kWeights;
+  n.assign(cells, 0);
+  nans.assign(cells, 0);
+  auto keep = [&](std::vector<double>& v, unsigned bit, double init) {
+    if (fields & bit) v.assign(cells, init);
+    else v.clear();
+  };
+  keep(sum, kSum, 0);
+  keep(sw, kWeights, 0);
+  keep(mean, kMoments, 0);
+  keep(m2, kMoments, 0);
+  keep(mn, kMin, INFINITY);
+  keep(mx, kMax, -INFINITY);
+}
+
+void Accumulator::merge(size_t t, const Accumulator& o, size_t s) {
+  nans[t] += o.nans[s];
+  if (o.n[s] == 0) return;
+  if (!mean.empty()) {
+    double na = n[t], nb = o.n[s], nab = na + nb;
+    double d = o.mean[s] - mean[t];
+    mean[t] += d * nb / nab;
+    m2[t] += o.m2[s] + d * d * na * nb / nab;
+  }
+  n[t] += o.n[s];
+  if (!sum.empty()) sum[t] += o.sum[s];
+  if (!sw.empty()) sw[t] += o.sw[s];
+  if (!mn.empty()) mn[t] = std::min(mn[t], o.mn[s]);
+  if (!mx.empty()) mx[t] = std::max(mx[t], o.mx[s]);
+}
+
+double Accumulator::finish(size_t c) const {
+  if (!op_.skipna && nans[c] > 0 && op_.op != ReduceOp::kCount) return NAN;
+  switch (op_.op) {
+    case ReduceOp::kCount: return n[c];
+    case ReduceOp::kSum: return sum[c];  // xarray: the sum of nothing is 0
+    case ReduceOp::kMean:
+      if (weighted_) return sw[c] != 0 ? sum[c] / sw[c] : NAN;
+      return n[c] > 0 ? sum[c] / n[c] : NAN;
+    case ReduceOp::kMin: return n[c] > 0 ? mn[c] : NAN;
+    case ReduceOp::kMax: return n[c] > 0 ? mx[c] : NAN;
+    case ReduceOp::kVar:
+    case ReduceOp::kStd: {
+      double dof = n[c] - op_.ddof;
+      if (dof <= 0) return NAN;
+      double v = m2[c] / dof;
+      return op_.op == ReduceOp::kStd ? std::sqrt(v) : v;
+    }
+    default: return NAN;
+  }
+}
+
+double quantile_of(std::vector<double>& v, double q) {
+  if (v.empty()) return NAN;
+  double pos = q * double(v.size() - 1);
+  size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));
+  std::nth_element(v.begin(), v.begin() + lo, v.end());
+  double a = v[lo];
+  if (hi == lo) return a;
+  double b = *std::min_element(v.begin() + lo + 1, v.end());
+  return a + (b - a) * (pos - double(lo));
+}
+
+}  // namespace pangeo

@@ -1,0 +1,63 @@
+// The one accumulator family behind every statistic: pg-reduce, pg-groupby (climatologies,
+// resampling, anomalies), rolling windows and pg-info --stats. Per output cell it keeps
+// only what the statistic needs of (count, NaN count, sum, sum of weights, mean and M2,
+// min, max), in float64; add() takes one value, merge() takes another accumulator's cell,
+// so partial results from any split of the input combine into the same answer when
+// merged in a fixed order (Chan et al. for the variance).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "pangeo/reduce.hpp"
+
+namespace pangeo {
+
+class Accumulator {
+ public:
+  // What to keep per cell, as bits.
+  enum Field : unsigned { kSum = 1, kWeights = 2, kMoments = 4, kMin = 8, kMax = 16 };
+  // The fields a statistic needs.
+  static unsigned fields_for(const OpSpec& op, bool weighted);
+
+  Accumulator() = default;
+  Accumulator(size_t cells, const OpSpec& op, bool weighted) { init(cells, op, weighted); }
+  void init(size_t cells, const OpSpec& op, bool weighted) { init_fields(cells, op, fields_for(op, weighted)); }
+  void init_fields(size_t cells, const OpSpec& op, unsigned fields);
+
+  size_t cells() const { return n.size(); }
+
+  void add(size_t c, double x, double w = 1.0) {
+    if (std::isnan(x)) {
+      nans[c] += 1;
+      return;
+    }
+    n[c] += 1;
+    if (!sum.empty()) sum[c] += w * x;
+    if (!sw.empty()) sw[c] += w;
+    if (!mean.empty()) {
+      double d = x - mean[c];
+      mean[c] += d / n[c];
+      m2[c] += d * (x - mean[c]);
+    }
+    if (!mn.empty() && x < mn[c]) mn[c] = x;
+    if (!mx.empty() && x > mx[c]) mx[c] = x;
+  }
+  // Merges cell `s` of `o` into cell `t` of this.
+  void merge(size_t t, const Accumulator& o, size_t s);
+  // The statistic of cell `c` (NaN where xarray gives NaN).
+  double finish(size_t c) const;
+
+  // Per cell: valid values, NaN (or masked) values, and the optional fields.
+  std::vector<double> n, nans, sum, sw, mean, m2, mn, mx;
+
+ private:
+  OpSpec op_;
+  bool weighted_ = false;
+};
+
+// numpy's default ("linear") quantile of `v`, reordering it; NaN when empty.
+double quantile_of(std::vector<double>& v, double q);
+
+}  // namespace pangeo

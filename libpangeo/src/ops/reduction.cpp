@@ -1,0 +1,352 @@
+#include "reduction.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "pangeo/grid.hpp"
+
+namespace pangeo {
+
+namespace {
+
+// Walks the elements of `box` in C order, calling fn(linear index in box, output cell
+// relative to `region`, weight).
+template <typename Fn>
+void for_each_cell(const Box& box, const Mapping& m, const Box& region, Fn&& fn) {
+  const size_t rank = box.count.size();
+  if (rank == 0) {
+    fn(size_t(0), size_t(0), 1.0);
+    return;
+  }
+  const Shape rstride = c_strides(region.count);
+  std::vector<std::vector<uint64_t>> off(rank);
+  std::vector<std::vector<double>> w(rank);
+  bool any_w = false;
+  for (size_t d = 0; d < rank; ++d) {
+    off[d].resize(box.count[d]);
+    w[d].assign(box.count[d], 1.0);
+    for (uint64_t k = 0; k < box.count[d]; ++k) {
+      uint64_t i = box.start[d] + k;
+      uint64_t o = m.to_out[d].empty() ? i : uint64_t(m.to_out[d][i]);
+      off[d][k] = (o - region.start[d]) * rstride[d];
+      if (!m.weights[d].empty()) {
+        w[d][k] = m.weights[d][i];
+        any_w = true;
+      }
+    }
+  }
+  Box rows = Box::whole(box.count);
+  const uint64_t inner = box.count[rank - 1];
+  rows.count[rank - 1] = 1;
+  size_t lin = 0;
+  for_each_index(rows, [&](const Shape& k) {
+    uint64_t base = 0;
+    double wb = 1.0;
+    for (size_t d = 0; d + 1 < rank; ++d) {
+      base += off[d][k[d]];
+      if (any_w) wb *= w[d][k[d]];
+    }
+    for (uint64_t j = 0; j < inner; ++j, ++lin) fn(lin, size_t(base + off[rank - 1][j]), any_w ? wb * w[rank - 1][j] : 1.0);
+  });
+}
+
+// Counts and sums of one box straight from its stored values (the hot path of means and
+// sums: no decoded copy of the data).
+template <typename T>
+void count_and_sum(const T* p, const Box& box, const Mapping& m, const Box& region, const MaskAndScale& ms, double* n,
+                   double* sum) {
+  const auto& fills = ms.fills();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double f0 = fills.empty() ? nan : fills[0], f1 = fills.size() > 1 ? fills[1] : f0;
+  const double scale = ms.scale(), offset = ms.offset();
+  for_each_cell(box, m, region, [&](size_t lin, size_t cell, double) {
+    const double x = double(p[lin]);
+    if (x != x || x == f0 || x == f1) return;
+    n[cell] += 1;
+    if (sum) sum[cell] += x * scale + offset;
+  });
+}
+
+// The output region a box touches: identity dims follow the box, others cover the output.
+Box region_of(const Box& box, const Mapping& m) {
+  Box r{Shape(box.start.size()), Shape(box.start.size())};
+  for (size_t d = 0; d < box.start.size(); ++d) {
+    if (m.to_out[d].empty()) {
+      r.start[d] = box.start[d];
+      r.count[d] = box.count[d];
+    } else {
+      // Only the groups this box's positions fall into.
+      int64_t lo = INT64_MAX, hi = -1;
+      for (uint64_t k = 0; k < box.count[d]; ++k) {
+        int64_t o = m.to_out[d][box.start[d] + k];
+        lo = std::min(lo, o);
+        hi = std::max(hi, o);
+      }
+      if (hi < 0) lo = hi = 0;
+      r.start[d] = uint64_t(lo);
+      r.count[d] = uint64_t(hi - lo + 1);
+    }
+  }
+  return r;
+}
+
+Box union_of(const Box& a, const Box& b) {
+  Box r = a;
+  for (size_t d = 0; d < a.start.size(); ++d) {
+    uint64_t lo = std::min(a.start[d], b.start[d]), hi = std::max(a.start[d] + a.count[d], b.start[d] + b.count[d]);
+    r.start[d] = lo;
+    r.count[d] = hi - lo;
+  }
+  return r;
+}
+
+// Read units of a few MiB: the variable's chunks, stacked along the first dimension.
+Shape task_unit(const Shape& unit, const Shape& shape) {
+  Shape u = unit;
+  if (u.empty()) return u;
+  uint64_t bytes = element_count(u) * 8;
+  if (bytes == 0) return u;
+  uint64_t k = std::max<uint64_t>(1, (2u << 20) / bytes);
+  u[0] = std::min<uint64_t>(shape[0], u[0] * k);
+  return u;
+}
+
+}  // namespace
+
+DType result_dtype(const Variable& v, const OpSpec& op) {
+  DType dec = decoded_dtype(v);
+  switch (op.op) {
+    case ReduceOp::kCount: return DType::of(DTypeKind::kInt64);
+    case ReduceOp::kMin: case ReduceOp::kMax: return dec;
+    case ReduceOp::kSum:
+      if (dec.is_float()) return dec;
+      return dec.is_signed() || dec.kind == DTypeKind::kBool ? DType::of(DTypeKind::kInt64) : DType::of(DTypeKind::kUInt64);
+    default: return dec.kind == DTypeKind::kFloat32 ? dec : DType::of(DTypeKind::kFloat64);
+  }
+}
+
+// Decoded doubles of a box.
+Result<std::vector<double>> read_decoded(DatasetReader& in, const std::string& path, const Variable& v, const Box& box) {
+  PG_ASSIGN_OR_RETURN(NdArray a, in.read(path, box));
+  std::vector<double> out;
+  MaskAndScale(v).decode_all(a, out);
+  return out;
+}
+
+namespace {
+
+// Calls fn(linear cell in the whole output, linear cell in `region`) for every cell of
+// `region`, a box of the output grid (before squeezing) of shape `out_len`.
+template <typename Fn>
+void for_each_region_cell(const Box& region, const Shape& out_len, Fn&& fn) {
+  const Shape stride = c_strides(out_len);
+  uint64_t c = 0;
+  for_each_index(region, [&](const Shape& idx) {
+    uint64_t t = 0;
+    for (size_t d = 0; d < idx.size(); ++d) t += idx[d] * stride[d];
+    fn(t, c++);
+  });
+}
+
+bool fast_path(const Variable& v, const OpSpec& op, const MaskAndScale& ms, bool weighted) {
+  const bool stat = op.op == ReduceOp::kMean || op.op == ReduceOp::kSum || op.op == ReduceOp::kCount;
+  const DTypeKind k = v.dtype.kind;
+  return stat && !weighted && op.skipna && ms.fills().size() <= 2 &&
+         (k == DTypeKind::kFloat32 || k == DTypeKind::kFloat64 || k == DTypeKind::kInt16 || k == DTypeKind::kInt32);
+}
+
+// Adds the values of `b` to `part` (covering `region` of the output).
+Status accumulate_box(DatasetReader& in, const Work& wk, const Box& b, const Box& region, const OpSpec& op,
+                      bool weighted, Accumulator& part) {
+  const Variable& v = *wk.var;
+  const MaskAndScale ms(v);
+  if (fast_path(v, op, ms, weighted)) {
+    PG_ASSIGN_OR_RETURN(NdArray raw, in.read(wk.path, b));
+    double* n = part.n.data();
+    double* sum = part.sum.empty() ? nullptr : part.sum.data();
+    switch (v.dtype.kind) {
+      case DTypeKind::kFloat32: count_and_sum(raw.data<float>(), b, wk.map, region, ms, n, sum); break;
+      case DTypeKind::kFloat64: count_and_sum(raw.data<double>(), b, wk.map, region, ms, n, sum); break;
+      case DTypeKind::kInt16: count_and_sum(raw.data<int16_t>(), b, wk.map, region, ms, n, sum); break;
+      default: count_and_sum(raw.data<int32_t>(), b, wk.map, region, ms, n, sum); break;
+    }
+    return Status::Ok();
+  }
+  PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_decoded(in, wk.path, v, b));
+  for_each_cell(b, wk.map, region, [&](size_t lin, size_t cell, double wt) { part.add(cell, vals[lin], wt); });
+  return Status::Ok();
+}
+
+// Mergeable statistics: fixed batches of consecutive read units, each reduced into one
+// partial result; partials merge in batch order. The batches do not depend on the thread
+// count, so neither does the answer.
+Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, bool weighted, const ExecOptions& exec,
+                           std::vector<double>& final_values) {
+  const Variable& v = *wk.var;
+  const std::vector<Box> boxes = ChunkGrid(v.shape, task_unit(in.read_chunks(wk.path), v.shape)).boxes();
+  const uint64_t nbatch = std::min<uint64_t>(boxes.size(), 64);
+  auto batch_range = [&](uint64_t b) { return std::make_pair(b * boxes.size() / nbatch, (b + 1) * boxes.size() / nbatch); };
+  Accumulator total(wk.map.out_cells(), op, weighted);
+  std::mutex mu;
+  std::map<uint64_t, std::pair<Box, Accumulator>> pending;
+  uint64_t next = 0;
+  auto merge_ready = [&] {
+    while (!pending.empty() && pending.begin()->first == next) {
+      auto& [region, part] = pending.begin()->second;
+      for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t c) { total.merge(t, part, c); });
+      pending.erase(pending.begin());
+      ++next;
+    }
+  };
+  auto task = [&](uint64_t bi) -> Status {
+    auto [first, last] = batch_range(bi);
+    Box region = region_of(boxes[first], wk.map);
+    for (uint64_t i = first + 1; i < last; ++i) region = union_of(region, region_of(boxes[i], wk.map));
+    Accumulator part(region.size(), op, weighted);
+    for (uint64_t i = first; i < last; ++i) {
+      if (stop_requested().load(std::memory_order_relaxed)) return cancelled("interrupted");
+      PG_RETURN_IF_ERROR(accumulate_box(in, wk, boxes[i], region, op, weighted, part));
+    }
+    std::lock_guard lock(mu);
+    pending.emplace(bi, std::make_pair(region, std::move(part)));
+    merge_ready();
+    return Status::Ok();
+  };
+  auto cost = [&](uint64_t bi) {
+    auto [first, last] = batch_range(bi);
+    return boxes[first].size() * 24 + region_of(boxes[first], wk.map).size() * 48;
+  };
+  PG_RETURN_IF_ERROR(run_tasks(nbatch, task, cost, exec));
+  for (size_t c = 0; c < final_values.size(); ++c) final_values[c] = total.finish(c);
+  return Status::Ok();
+}
+
+// Exact order statistics: each task owns a block of output cells and gathers every value
+// that falls into them.
+Status exact_variable(DatasetReader& in, const Work& wk, const OpSpec& op, const ExecOptions& exec,
+                      std::vector<double>& final_values) {
+  const Variable& v = *wk.var;
+  const Shape unit = in.read_chunks(wk.path);
+  Shape block(v.rank());
+  for (size_t d = 0; d < v.rank(); ++d) block[d] = wk.map.to_out[d].empty() ? unit[d] : v.shape[d];
+  const std::vector<Box> blocks = ChunkGrid(v.shape, block).boxes();
+  uint64_t need = 0;
+  for (const auto& b : blocks) need = std::max<uint64_t>(need, b.size() * 8 * 2);
+  uint64_t budget = exec.memory_budget ? exec.memory_budget : (4ull << 30);
+  if (need > budget)
+    return resource_exhausted(
+        "an exact {} needs {} MiB per block of output cells, more than the memory budget of {} MiB (raise --memory)",
+        op.op == ReduceOp::kMedian ? "median" : "quantile", need >> 20, budget >> 20);
+  const double q = op.op == ReduceOp::kMedian ? 0.5 : op.q;
+  auto task = [&](uint64_t i) -> Status {
+    const Box& b = blocks[i];
+    Box region = region_of(b, wk.map);
+    std::vector<std::vector<double>> cells(region.size());
+    for (Box src : ChunkGrid(b.count, unit).boxes()) {
+      for (size_t d = 0; d < src.start.size(); ++d) src.start[d] += b.start[d];
+      PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_decoded(in, wk.path, v, src));
+      for_each_cell(src, wk.map, region, [&](size_t lin, size_t cell, double) {
+        if (!std::isnan(vals[lin]) || !op.skipna) cells[cell].push_back(vals[lin]);
+      });
+    }
+    for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t c) {
+      auto& cv = cells[c];
+      bool has_nan = std::any_of(cv.begin(), cv.end(), [](double x) { return std::isnan(x); });
+      final_values[t] = has_nan ? NAN : quantile_of(cv, q);
+    });
+    return Status::Ok();
+  };
+  auto cost = [&](uint64_t i) { return blocks[i].size() * 16; };
+  return run_tasks(blocks.size(), task, cost, exec);
+}
+
+}  // namespace
+
+Result<std::vector<NdArray>> reduce_arrays(DatasetReader& in, std::vector<Work>& work, const OpSpec& op,
+                                           const ExecOptions& exec) {
+  std::vector<NdArray> results(work.size());
+  const bool exact = op.op == ReduceOp::kMedian || op.op == ReduceOp::kQuantile;
+  for (size_t w = 0; w < work.size(); ++w) {
+    const Work& wk = work[w];
+    const bool weighted = std::any_of(wk.map.weights.begin(), wk.map.weights.end(), [](auto& x) { return !x.empty(); });
+    std::vector<double> final_values(wk.map.out_cells(), NAN);
+    Status s = exact ? exact_variable(in, wk, op, exec, final_values)
+                     : accumulate_variable(in, wk, op, weighted, exec, final_values);
+    PG_RETURN_IF_ERROR(s.with_context(fmt::format("variable \"{}\"", wk.path)));
+    NdArray out(wk.out_dtype, wk.map.out_shape());
+    for (size_t c = 0; c < final_values.size(); ++c) store_from_double(wk.out_dtype, out.bytes.data(), c, final_values[c]);
+    results[w] = std::move(out);
+  }
+  return results;
+}
+
+bool has_dim(const Variable& v, const std::string& d) { return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end(); }
+
+// Names listed in any variable's "coordinates" attribute: xarray's non-index coordinates.
+std::set<std::string> coordinate_names(const Group& g) {
+  std::set<std::string> out;
+  for (const auto& v : g.vars)
+    if (auto c = v.attrs.text("coordinates")) {
+      std::stringstream ss(*c);
+      std::string name;
+      while (ss >> name) out.insert(name);
+    }
+  return out;
+}
+
+bool is_coordinate(const Variable& v, const std::set<std::string>& coords) {
+  return (v.rank() == 1 && v.dims[0] == v.name) || coords.count(v.name) > 0;
+}
+
+// Attributes that describe the stored encoding, not the decoded values.
+Attributes decoded_attrs(const Attributes& in) {
+  Attributes out = in;
+  for (const char* k : {"_FillValue", "missing_value", "scale_factor", "add_offset", "_Unsigned"}) out.erase(k);
+  return out;
+}
+
+Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const std::vector<std::string>& group_dim_names) {
+  Variable o;
+  o.name = v.name;
+  o.dtype = dtype;
+  for (size_t d = 0; d < v.dims.size(); ++d) {
+    if (m.squeeze[d]) continue;
+    o.dims.push_back(m.to_out[d].empty() ? v.dims[d] : group_dim_names[d]);
+    o.shape.push_back(m.out_len[d]);
+  }
+  return o;
+}
+
+// Keeps, of a variable's "coordinates" attribute, the names that survive in `out` with
+// dimensions the variable still has (xarray keeps such non-index coordinates).
+void keep_coordinates(const Variable& src, Variable& dst, const Group& out) {
+  auto coords = src.attrs.text("coordinates");
+  dst.attrs.erase("coordinates");
+  if (!coords) return;
+  std::stringstream ss(*coords);
+  std::string name, kept;
+  while (ss >> name) {
+    const Variable* c = out.find_var(name);
+    if (!c) continue;
+    bool fits = std::all_of(c->dims.begin(), c->dims.end(), [&](auto& d) { return has_dim(dst, d); });
+    if (fits) kept += (kept.empty() ? "" : " ") + name;
+  }
+  if (!kept.empty()) dst.attrs.set("coordinates", AttrValue::text(kept));
+}
+
+Group copy_group_header(const Group& g, bool keep_attrs) {
+  Group out;
+  out.name = g.name;
+  if (keep_attrs) out.attrs = g.attrs;
+  return out;
+}
+
+void add_dims_of(Group& g, const Variable& v) {
+  for (size_t d = 0; d < v.dims.size(); ++d)
+    if (!g.find_dim(v.dims[d])) g.dims.push_back({v.dims[d], v.shape[d], false});
+}
+
+}  // namespace pangeo

@@ -1,0 +1,73 @@
+// What pg-reduce, pg-groupby and rolling windows share: the mapping from input positions
+// to output cells, the chunk-parallel reduction kernel over the accumulator family, and
+// the rules for the output schema (xarray's dtypes, attributes and coordinates).
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "accumulator.hpp"
+#include "pangeo/cf.hpp"
+#include "pangeo/reduce.hpp"
+
+namespace pangeo {
+
+// For one variable: each input dimension is kept (identity), grouped (positions map to
+// group numbers) or reduced (all positions map to 0, and the dimension is squeezed).
+struct Mapping {
+  std::vector<std::vector<int64_t>> to_out;  // empty: identity
+  std::vector<uint64_t> out_len;
+  std::vector<bool> squeeze;
+  std::vector<std::vector<double>> weights;  // empty: 1
+  Shape out_shape() const {
+    Shape s;
+    for (size_t d = 0; d < out_len.size(); ++d)
+      if (!squeeze[d]) s.push_back(out_len[d]);
+    return s;
+  }
+  uint64_t out_cells() const { return element_count(out_len); }
+  bool reduces() const {
+    for (const auto& t : to_out)
+      if (!t.empty()) return true;
+    return false;
+  }
+};
+
+struct Work {
+  std::string path;
+  const Variable* var;
+  Mapping map;
+  DType out_dtype;
+};
+
+// The dtype xarray gives a statistic of `v`.
+DType result_dtype(const Variable& v, const OpSpec& op);
+
+// Reduces every Work item; each result has shape out_len, squeezed as the mapping says.
+// Mergeable statistics accumulate fixed batches of read units whose partials merge in
+// batch order (the same answer for any thread count); medians and quantiles gather
+// exactly per block of output cells within the memory budget.
+Result<std::vector<NdArray>> reduce_arrays(DatasetReader& in, std::vector<Work>& work, const OpSpec& op,
+                                           const ExecOptions& exec);
+
+// Decoded doubles (masked values NaN, packing applied) of `box` of variable `path`.
+Result<std::vector<double>> read_decoded(DatasetReader& in, const std::string& path, const Variable& v, const Box& box);
+
+// ---- output schema --------------------------------------------------------------------
+
+bool has_dim(const Variable& v, const std::string& d);
+// Names listed in any variable's "coordinates" attribute: xarray's non-index coordinates.
+std::set<std::string> coordinate_names(const Group& g);
+bool is_coordinate(const Variable& v, const std::set<std::string>& coords);
+// Attributes that describe the stored encoding, not the decoded values, removed.
+Attributes decoded_attrs(const Attributes& in);
+// `v` as the mapping shapes it (grouped dimensions renamed to group_dim_names[d]).
+Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const std::vector<std::string>& group_dim_names);
+// Keeps, of a variable's "coordinates" attribute, the names that survive in `out` with
+// dimensions the variable still has (xarray keeps such non-index coordinates).
+void keep_coordinates(const Variable& src, Variable& dst, const Group& out);
+Group copy_group_header(const Group& g, bool keep_attrs);
+void add_dims_of(Group& g, const Variable& v);
+
+}  // namespace pangeo
