@@ -1,4 +1,4 @@
-#include "chunked.hpp"
+#include "metadata.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -33,6 +33,47 @@ Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape&
   });
   if (!status.ok()) return status;
   return out;
+}
+
+std::string ChunkKeyEncoding::key(const std::string& array_key, const Shape& index) const {
+  std::string k = array_key.empty() ? "" : array_key + "/";
+  k += prefix;
+  if (prefix.empty() && index.empty()) return k + "0";
+  for (size_t d = 0; d < index.size(); ++d) {
+    if (d || !prefix.empty()) k += separator;
+    k += std::to_string(index[d]);
+  }
+  return k;
+}
+
+Status name_dimensions(Group& g, Variable& v, const Json& names) {
+  const bool given = names.is_array() && names.size() == v.shape.size();
+  v.dims.clear();
+  for (size_t d = 0; d < v.shape.size(); ++d)
+    v.dims.push_back(given && names[d].is_string() ? names[d].get<std::string>() : fmt::format("dim_{}", d));
+  for (size_t d = 0; d < v.shape.size(); ++d) {
+    const Dimension* existing = g.find_dim(v.dims[d]);
+    if (!existing) {
+      g.dims.push_back({v.dims[d], v.shape[d], false});
+    } else if (existing->size != v.shape[d]) {
+      if (given)
+        return corrupt("dimension \"{}\" has size {} here and {} elsewhere", v.dims[d], v.shape[d], existing->size);
+      v.dims[d] = fmt::format("{}_dim_{}", v.name, d);
+      g.dims.push_back({v.dims[d], v.shape[d], false});
+    }
+  }
+  return Status::Ok();
+}
+
+void to_native_order(NdArray& a) {
+  const size_t isz = a.dtype.itemsize;
+  const uint64_t n = a.size();
+  switch (a.dtype.kind) {
+    case DTypeKind::kComplex64: case DTypeKind::kComplex128: byteswap_inplace(a.bytes.data(), n * 2, isz / 2); break;
+    case DTypeKind::kUnicode: byteswap_inplace(a.bytes.data(), n * isz / 4, 4); break;
+    case DTypeKind::kBytes: case DTypeKind::kChar: case DTypeKind::kString: break;
+    default: byteswap_inplace(a.bytes.data(), n, isz);
+  }
 }
 
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {

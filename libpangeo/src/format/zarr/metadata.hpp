@@ -1,0 +1,47 @@
+// What Zarr v2 and v3 share, readers and writers: metadata JSON parsing that tolerates
+// zarr-python's NaN/Infinity, chunk keys, dimension names, fill values, and assembling a
+// requested region from the chunks of a regular grid.
+#pragma once
+
+#include <functional>
+
+#include "pangeo/dataset.hpp"
+
+namespace pangeo {
+
+// Reads `box` of an array of `shape` stored in chunks of `chunks`: fetch(chunk index,
+// chunk box) gives the decoded chunk (full chunk shape, C order).
+Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
+                            const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch);
+
+// How chunk indices become store keys: v2 "0.1" (or "0/1"), v3 default "c/0/1", v3 "v2"
+// encoding "0.1". A rank-0 array's only chunk is "0" (v2) or "c" (v3 default).
+struct ChunkKeyEncoding {
+  std::string prefix;    // "c" for the v3 default encoding, "" otherwise
+  std::string separator = ".";
+  std::string key(const std::string& array_key, const Shape& index) const;
+};
+
+// Names `v`'s dimensions (`names` from _ARRAY_DIMENSIONS or dimension_names, null when
+// absent: dim_0, dim_1, ...) and records them in `g`. A size clash with a dimension of the
+// same name is corrupt metadata when the names were given, and renames the dimension
+// ("NAME_dim_D") when they were made up.
+Status name_dimensions(Group& g, Variable& v, const Json& names);
+
+// Swaps a big-endian buffer into native order, element by element (complex numbers by
+// part, UCS-4 text by code point, bytes untouched).
+void to_native_order(NdArray& a);
+
+// Parses metadata JSON; bare NaN/Infinity/-Infinity (as Python writes them) are accepted.
+Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
+
+// The fill value a Zarr writer stores for `v`: its _FillValue, else NaN for floats (as
+// xarray writes), else zeros. `json` is null where there is no _FillValue and the type is
+// not a float (Zarr v2 then writes null; v3 needs a value of the type).
+struct FillChoice {
+  Bytes raw;
+  Json json;
+};
+FillChoice choose_fill_value(const Variable& v);
+
+}  // namespace pangeo
