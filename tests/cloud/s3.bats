@@ -176,3 +176,23 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   [[ "$output" == *sst* ]]
   pg-info --region eu-west-1 --endpoint-url "$E" s3://bucket/a/sst.zarr | grep -q sst
 }
+
+@test "Zarr v3 (sharded or not) on s3:// and over HTTP reads back, whether written there or uploaded" {
+  pg-convert --endpoint-url "$E" "$FIX/sst.nc" -o s3://bucket/v3.zarr --zarr-format 3 --chunks time=6
+  pg-info --endpoint-url "$E" s3://bucket/v3.zarr | grep -q "Zarr v3"
+  pg-convert --endpoint-url "$E" s3://bucket/v3.zarr -o v3.nc
+  "$SRC/tests/interop/assert_identical.py" "$FIX/sst.nc" v3.nc
+  run pg-convert --endpoint-url "$E" "$FIX/sst.nc" -o s3://bucket/v3.zarr --zarr-format 3
+  assert_one_line_error 1
+  pg-convert "$FIX/sst.nc" -o sharded.zarr --zarr-format 3 --chunks time=6 --shards time=12
+  pg-upload sharded.zarr s3://bucket/sharded.zarr --endpoint-url "$E" -q
+  pg-reduce --endpoint-url "$E" s3://bucket/sharded.zarr --dim time -o remote.nc
+  pg-reduce sharded.zarr --dim time -o local.nc
+  "$SRC/tests/interop/assert_identical.py" local.nc remote.nc
+  port=$(free_port)
+  (exec $PY -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+  echo $! > proxy.pid
+  for i in $(seq 50); do $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.2; done
+  pg-reduce "http://127.0.0.1:$port/sharded.zarr" --dim time -o http.nc
+  "$SRC/tests/interop/assert_identical.py" local.nc http.nc
+}

@@ -1,5 +1,6 @@
-// Formats: Zarr v2 and netCDF (via netCDF-C/HDF5) behind one reader and one writer
-// interface. Readers hand out *stored* values; CF decoding is cf.hpp's job.
+// Formats: netCDF-3, netCDF-4 (via netCDF-C/HDF5), Zarr v2 and Zarr v3 behind one reader
+// and one writer interface, chosen from one table (format/builtin_formats.cpp). Readers
+// hand out *stored* values; CF decoding is cf.hpp's job.
 #pragma once
 
 #include <memory>
@@ -54,8 +55,15 @@ class DatasetReader {
   virtual Status check_input() { return Status::Ok(); }
 };
 
-// Opens a dataset, finding its format from the content: netCDF-3/4 files, Zarr stores.
+// Opens a dataset, finding its format from the content: netCDF-3/4 files, Zarr v2 and v3
+// stores in a directory or at a URL (s3://, gs://, http(s)://, file://).
 Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location);
+// Opens the Zarr dataset (either version) held in `store`; `name` names a bare array,
+// `location` (default: `name`) the messages.
+Result<std::unique_ptr<DatasetReader>> open_store_dataset(std::shared_ptr<Store> store, const std::string& name,
+                                                          const std::string& location = "");
+// Whether `store` holds a dataset of a format we read (its metadata keys are there).
+Result<bool> store_holds_dataset(std::shared_ptr<Store> store);
 
 enum class OutputFormat { kZarr, kNetcdf4, kNetcdf3 };
 // The output format a path names (".nc"/".nc4"/".cdf" netCDF-4, ".zarr" or an existing
@@ -74,6 +82,16 @@ class DatasetWriter {
   // Completes the output (consolidated metadata, closing files).
   virtual Status finish() = 0;
 };
+
+// What to write: the format and, for Zarr, its version and consolidated metadata.
+struct OutputSpec {
+  OutputFormat format = OutputFormat::kZarr;
+  int zarr_format = 2;
+  bool consolidated = true;
+};
+// A writer from the format table: Zarr writes to `store`, netCDF creates the file `path`.
+Result<std::unique_ptr<DatasetWriter>> make_writer(const OutputSpec& spec, std::shared_ptr<Store> store,
+                                                   const std::string& path);
 
 // A Zarr v2 writer on `store`, writing metadata as zarr-python and xarray do.
 std::unique_ptr<DatasetWriter> make_zarr_writer(std::shared_ptr<Store> store, bool consolidated);

@@ -1,9 +1,12 @@
-// The format registry: each row recognises its format from the first bytes of a file
-// or the keys of a directory, and opens it.
+// The format table: one row per format, with how to recognise it (from a file's first
+// bytes, or from the keys of a store, read through the Store so that every store works:
+// directory, tar stream, s3://, gs://, https://), how to open it, and how to write it.
+// Adding a format touches format/ and one row here.
 #include <fcntl.h>
-#include <algorithm>
+#include <glob.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <string_view>
@@ -17,62 +20,99 @@ namespace pangeo {
 namespace {
 
 struct Probe {
-  std::string location;  // as given
-  std::string path;      // local path (file:// stripped)
-  bool is_dir = false;
-  Bytes head;            // first bytes of a file
+  std::string location;          // as given, for messages
+  std::string path;              // local path (file:// stripped), or the URL
+  std::shared_ptr<Store> store;  // directories, streams and object storage
+  Bytes head;                    // first bytes of a local file
 };
 
 bool has_prefix(const Bytes& b, std::string_view p) {
   return b.size() >= p.size() && std::memcmp(b.data(), p.data(), p.size()) == 0;
 }
 
-bool is_netcdf3(const Probe& p) {
-  return !p.is_dir && (has_prefix(p.head, std::string_view("CDF\x01", 4)) || has_prefix(p.head, std::string_view("CDF\x02", 4)) ||
-                       has_prefix(p.head, std::string_view("CDF\x05", 4)));
+Result<bool> is_netcdf3(const Probe& p) {
+  if (p.store) return false;
+  for (char version : {'\x01', '\x02', '\x05'})
+    if (has_prefix(p.head, std::string("CDF") + version)) return true;
+  return false;
 }
-bool is_hdf5(const Probe& p) {
+
+Result<bool> is_hdf5(const Probe& p) {
   // The HDF5 superblock sits at 0, 512, 1024, 2048, ...
   static const std::string_view sig("\x89HDF\r\n\x1a\n", 8);
-  if (p.is_dir) return false;
+  if (p.store) return false;
   for (size_t off = 0; off + 8 <= p.head.size(); off = off ? off * 2 : 512)
     if (std::memcmp(p.head.data() + off, sig.data(), 8) == 0) return true;
   return false;
 }
-bool is_zarr_v2(const Probe& p) {
-  std::error_code ec;
-  return p.is_dir && (fs::exists(fs::path(p.path) / ".zgroup", ec) || fs::exists(fs::path(p.path) / ".zarray", ec) ||
-                      fs::exists(fs::path(p.path) / ".zmetadata", ec));
-}
 
-bool is_zarr_v3(const Probe& p) {
-  std::error_code ec;
-  return p.is_dir && fs::exists(fs::path(p.path) / "zarr.json", ec);
+// Whether any of `keys` is in the store (checked in order: a stream delivers .zgroup and
+// .zmetadata first, so the first answer comes without waiting for the stream's end).
+Result<bool> has_any_key(const Probe& p, std::initializer_list<const char*> keys) {
+  if (!p.store) return false;
+  for (const char* k : keys) {
+    PG_ASSIGN_OR_RETURN(auto size, p.store->size(k));
+    if (size) return true;
+  }
+  return false;
+}
+Result<bool> is_zarr_v2(const Probe& p) { return has_any_key(p, {".zgroup", ".zmetadata", ".zarray"}); }
+Result<bool> is_zarr_v3(const Probe& p) { return has_any_key(p, {"zarr.json"}); }
+
+// The name a bare array takes: its directory's or object prefix's last part.
+std::string store_name(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
 }
 
 Result<std::unique_ptr<DatasetReader>> open_nc(const Probe& p) { return open_netcdf(p.path); }
-// A Zarr store of either version, named after its directory.
-template <Result<std::unique_ptr<DatasetReader>> (*Open)(std::shared_ptr<Store>, const std::string&)>
-Result<std::unique_ptr<DatasetReader>> open_zarr_dir(const Probe& p) {
-  PG_ASSIGN_OR_RETURN(auto store, open_store(p.location));
-  std::string name = fs::path(p.path).lexically_normal().filename().string();
-  if (name.empty()) name = fs::path(p.path).lexically_normal().parent_path().filename().string();
-  auto r = Open(store, name);
-  if (!r.ok()) return r.status().with_context(p.path);
-  return r;
-}
+Result<std::unique_ptr<DatasetReader>> open_v2(const Probe& p) { return open_zarr(p.store, store_name(p.path)); }
+Result<std::unique_ptr<DatasetReader>> open_v3(const Probe& p) { return open_zarr_v3(p.store, store_name(p.path)); }
+
+struct WriteTarget {
+  std::shared_ptr<Store> store;  // Zarr
+  std::string path;              // netCDF
+  bool consolidated = true;
+};
+std::unique_ptr<DatasetWriter> write_v2(const WriteTarget& t) { return make_zarr_writer(t.store, t.consolidated); }
+std::unique_ptr<DatasetWriter> write_v3(const WriteTarget& t) { return make_zarr_v3_writer(t.store, t.consolidated); }
+std::unique_ptr<DatasetWriter> write_nc4(const WriteTarget& t) { return make_netcdf_writer(t.path, OutputFormat::kNetcdf4); }
+std::unique_ptr<DatasetWriter> write_nc3(const WriteTarget& t) { return make_netcdf_writer(t.path, OutputFormat::kNetcdf3); }
 
 struct FormatRow {
   std::string_view name;
-  bool (*recognise)(const Probe&);
+  Result<bool> (*recognise)(const Probe&);
   Result<std::unique_ptr<DatasetReader>> (*open)(const Probe&);
+  OutputFormat output;
+  int zarr_format;  // 0 for netCDF
+  std::unique_ptr<DatasetWriter> (*make_writer)(const WriteTarget&);
 };
-constexpr FormatRow kFormats[] = {
-    {"netCDF-3", is_netcdf3, open_nc},
-    {"netCDF-4/HDF5", is_hdf5, open_nc},
-    {"Zarr v3", is_zarr_v3, open_zarr_dir<open_zarr_v3>},
-    {"Zarr v2", is_zarr_v2, open_zarr_dir<open_zarr>},
+// Probed in this order. Zarr v2 comes before v3 so that a stream (Zarr v2) answers at
+// once; a store holding both versions' metadata reads as v2, as zarr-python 2 would.
+const FormatRow kFormats[] = {
+    {"netCDF-3", is_netcdf3, open_nc, OutputFormat::kNetcdf3, 0, write_nc3},
+    {"netCDF-4/HDF5", is_hdf5, open_nc, OutputFormat::kNetcdf4, 0, write_nc4},
+    {"Zarr v2", is_zarr_v2, open_v2, OutputFormat::kZarr, 2, write_v2},
+    {"Zarr v3", is_zarr_v3, open_v3, OutputFormat::kZarr, 3, write_v3},
 };
+
+bool is_remote(const std::string& location) {
+  return location.find("://") != std::string::npos && location.rfind("file://", 0) != 0;
+}
+
+Result<std::unique_ptr<DatasetReader>> open_probed(const Probe& p) {
+  for (const auto& row : kFormats) {
+    auto yes = row.recognise(p);
+    if (!yes.ok()) return yes.status().with_context(p.location);
+    if (!*yes) continue;
+    auto r = row.open(p);
+    if (!r.ok()) return r.status().with_context(p.location);
+    return r;
+  }
+  if (p.store) return invalid_argument("{}: not a Zarr store (no .zgroup, .zarray, .zmetadata or zarr.json)", p.location);
+  return invalid_argument("{}: not a netCDF file or Zarr store", p.location);
+}
 
 }  // namespace
 
@@ -80,30 +120,55 @@ Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location)
   Probe p;
   p.location = location;
   p.path = location.rfind("file://", 0) == 0 ? location.substr(7) : location;
-  if (location.find("://") != std::string::npos && location.rfind("file://", 0) != 0) {
-    // Remote locations hold Zarr stores (consolidated metadata first, chunks on demand).
-    PG_ASSIGN_OR_RETURN(auto store, open_store(location));
-    std::string name = location.substr(location.rfind('/') + 1);
-    auto r = open_zarr(store, name);
-    if (!r.ok()) return r.status().with_context(location);
-    return r;
+  if (is_remote(location)) {
+    // Remote locations hold Zarr stores (metadata first, chunks on demand).
+    PG_ASSIGN_OR_RETURN(p.store, open_store(location));
+    return open_probed(p);
   }
   std::error_code ec;
   auto st = fs::status(p.path, ec);
   if (ec || !fs::exists(st)) return not_found("{}: no such file or directory", p.path);
-  p.is_dir = fs::is_directory(st);
-  if (!p.is_dir) {
-    int fd = ::open(p.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return io_error("{}: {}", p.path, std::strerror(errno));
-    p.head.resize(4096);
-    ssize_t n = ::read(fd, p.head.data(), p.head.size());
-    ::close(fd);
-    p.head.resize(n > 0 ? size_t(n) : 0);
+  p.location = p.path;
+  if (fs::is_directory(st)) {
+    PG_ASSIGN_OR_RETURN(p.store, open_store(p.path));
+    return open_probed(p);
   }
-  for (const auto& row : kFormats)
-    if (row.recognise(p)) return row.open(p);
-  if (p.is_dir) return invalid_argument("{}: not a Zarr store (no .zgroup, .zarray or .zmetadata)", p.path);
-  return invalid_argument("{}: not a netCDF file or Zarr store", p.path);
+  int fd = ::open(p.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io_error("{}: {}", p.path, std::strerror(errno));
+  p.head.resize(4096);
+  ssize_t n = ::read(fd, p.head.data(), p.head.size());
+  ::close(fd);
+  p.head.resize(n > 0 ? size_t(n) : 0);
+  return open_probed(p);
+}
+
+Result<std::unique_ptr<DatasetReader>> open_store_dataset(std::shared_ptr<Store> store, const std::string& name,
+                                                          const std::string& location) {
+  Probe p;
+  p.location = location.empty() ? name : location;
+  p.path = name;
+  p.store = std::move(store);
+  return open_probed(p);
+}
+
+Result<bool> store_holds_dataset(std::shared_ptr<Store> store) {
+  Probe p;
+  p.store = std::move(store);
+  for (const auto& row : kFormats) {
+    PG_ASSIGN_OR_RETURN(bool yes, row.recognise(p));
+    if (yes) return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<DatasetWriter>> make_writer(const OutputSpec& spec, std::shared_ptr<Store> store,
+                                                   const std::string& path) {
+  for (const auto& row : kFormats) {
+    if (row.output != spec.format || (row.zarr_format && row.zarr_format != spec.zarr_format)) continue;
+    if (row.zarr_format && !store) return internal_error("a Zarr writer needs a store");
+    return row.make_writer(WriteTarget{std::move(store), path, spec.consolidated});
+  }
+  return invalid_argument("no writer for Zarr format {}", spec.zarr_format);
 }
 
 Result<OutputFormat> output_format_for(const std::string& path, const std::string& explicit_format) {
@@ -114,26 +179,20 @@ Result<OutputFormat> output_format_for(const std::string& path, const std::strin
     return invalid_argument("--format {}: expected zarr, netcdf4 or netcdf3", explicit_format);
   }
   if (path == "-") return OutputFormat::kZarr;  // the pipe format
-  if (path.find("://") != std::string::npos && path.rfind("file://", 0) != 0 && explicit_format.empty())
-    return OutputFormat::kZarr;  // object storage holds Zarr
+  if (is_remote(path)) return OutputFormat::kZarr;  // object storage holds Zarr
   std::string p = path;
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   auto ends = [&](std::string_view s) { return p.size() >= s.size() && p.compare(p.size() - s.size(), s.size(), s) == 0; };
   if (ends(".zarr")) return OutputFormat::kZarr;
   if (ends(".nc") || ends(".nc4") || ends(".cdf") || ends(".netcdf")) return OutputFormat::kNetcdf4;
   std::error_code ec;
-  if (fs::is_directory(p, ec) && (fs::exists(fs::path(p) / ".zgroup", ec) || fs::exists(fs::path(p) / ".zmetadata", ec) ||
-                                  fs::exists(fs::path(p) / "zarr.json", ec)))
-    return OutputFormat::kZarr;
+  if (fs::is_directory(p, ec)) {
+    auto holds = store_holds_dataset(std::make_shared<DirectoryStore>(p));
+    if (holds.ok() && *holds) return OutputFormat::kZarr;
+  }
   return invalid_argument("{}: cannot tell the output format from the name; use a .nc or .zarr name or --format",
                           path);
 }
-
-}  // namespace pangeo
-
-#include <glob.h>
-
-namespace pangeo {
 
 Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> paths;
@@ -158,11 +217,11 @@ Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string
   for (const auto& p : paths) {
     if (p == "-") {
       PG_ASSIGN_OR_RETURN(auto stream, TarStreamReader::start(0));
-      auto r = open_zarr(stream, "stream");
+      auto r = open_store_dataset(stream, "stream", "-");
       if (!r.ok()) {
         // A stream that is not a store: say why the stream itself failed, if it did.
         Status whole = stream->verify_complete();
-        return (whole.ok() ? r.status() : whole).with_context("-");
+        return whole.ok() ? r.status() : whole.with_context("-");  // r's error names "-" already
       }
       readers.push_back(std::move(r).value());
       continue;

@@ -217,6 +217,7 @@ Result<ConvertPlan> convert_dataset(const ConvertRequest& req) {
 Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& req) {
   if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
   PG_ASSIGN_OR_RETURN(OutputFormat format, output_format_for(req.output, req.format));
+  const OutputSpec spec{format, req.options.zarr_format, req.options.consolidated};
   DatasetReader* in = &in_ref;
   if (req.output == "-") {
     if (req.options.zarr_format != 2) return unsupported("streams carry Zarr v2 stores");
@@ -225,7 +226,7 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, opt));
     if (req.dry_run) return plan;
     auto tar = std::make_shared<TarStreamWriter>(1);
-    auto writer = make_zarr_writer(tar, opt.consolidated);
+    PG_ASSIGN_OR_RETURN(auto writer, make_writer(OutputSpec{format, 2, opt.consolidated}, tar, ""));
     PG_RETURN_IF_ERROR(run_convert(*in, plan, *writer, opt));
     PG_RETURN_IF_ERROR(in->check_input());
     PG_RETURN_IF_ERROR(tar->finish());
@@ -238,13 +239,11 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     if (req.dry_run) return plan;
     PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output));
     if (!req.overwrite) {
-      PG_ASSIGN_OR_RETURN(auto existing, remote->get(".zgroup"));
-      PG_ASSIGN_OR_RETURN(auto existing_meta, remote->get(".zmetadata"));
-      if (existing || existing_meta) return already_exists("{}: output exists (use -O to overwrite)", req.output);
+      PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
+      if (exists) return already_exists("{}: output exists (use -O to overwrite)", req.output);
     }
     auto held = std::make_shared<MetadataLastStore>(remote);
-    auto writer = req.options.zarr_format == 3 ? make_zarr_v3_writer(held, req.options.consolidated)
-                                               : make_zarr_writer(held, req.options.consolidated);
+    PG_ASSIGN_OR_RETURN(auto writer, make_writer(spec, held, ""));
     PG_RETURN_IF_ERROR(run_convert(*in, plan, *writer, req.options));
     PG_RETURN_IF_ERROR(in->check_input());
     PG_RETURN_IF_ERROR(held->flush());
@@ -258,14 +257,9 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
   PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
   if (req.dry_run) return plan;
   PG_ASSIGN_OR_RETURN(auto out, AtomicOutput::create(req.output, req.overwrite, format == OutputFormat::kZarr));
-  std::unique_ptr<DatasetWriter> writer;
-  if (format == OutputFormat::kZarr) {
-    auto dir = std::make_shared<DirectoryStore>(out->temp_path());
-    writer = req.options.zarr_format == 3 ? make_zarr_v3_writer(dir, req.options.consolidated)
-                                          : make_zarr_writer(dir, req.options.consolidated);
-  } else {
-    writer = make_netcdf_writer(out->temp_path().string(), format);
-  }
+  std::shared_ptr<Store> dir;
+  if (format == OutputFormat::kZarr) dir = std::make_shared<DirectoryStore>(out->temp_path());
+  PG_ASSIGN_OR_RETURN(auto writer, make_writer(spec, dir, out->temp_path().string()));
   Status s = run_convert(*in, plan, *writer, req.options);
   writer.reset();
   if (!s.ok()) return s;
