@@ -74,12 +74,11 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
   }
   if (flags & kJson) app.add_flag("--json", o.json, "Machine-readable JSON on stdout");
   if (flags & kRemote) {
-    static pangeo::CloudOptions cloud;
-    app.add_option("--profile", cloud.profile, "AWS profile of ~/.aws/credentials and ~/.aws/config");
-    app.add_option("--endpoint-url", cloud.endpoint_url, "S3-compatible endpoint, e.g. http://127.0.0.1:9000");
-    app.add_option("--region", cloud.region, "S3 region (default: as the AWS CLI finds it)");
-    app.add_flag("--anon", cloud.anon, "Send no credentials (public buckets)");
-    app.parse_complete_callback([] { pangeo::set_cloud_options(cloud); });
+    app.add_option("--profile", o.cloud.profile, "AWS profile of ~/.aws/credentials and ~/.aws/config");
+    app.add_option("--endpoint-url", o.cloud.endpoint_url, "S3-compatible endpoint, e.g. http://127.0.0.1:9000");
+    app.add_option("--region", o.cloud.region, "S3 region (default: as the AWS CLI finds it)");
+    app.add_flag("--anon", o.cloud.anon, "Send no credentials (public buckets)");
+    o.cloud.retry.cancel = &pangeo::stop_requested();
   }
   if (flags & kVars) {
     app.add_option("-v,--vars", o.vars, "Keep only these variables (comma-separated) and their coordinates");
@@ -120,6 +119,7 @@ pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std
   req.output = common.output;
   req.format = out.format;
   req.overwrite = common.overwrite;
+  req.cloud = common.cloud;
   req.options.exec = exec;
   if (!out.chunks.empty()) {
     PG_ASSIGN_OR_RETURN(req.options.chunks, pangeo::parse_chunk_spec(out.chunks));

@@ -11,6 +11,7 @@
 #include "pangeo/convert.hpp"
 #include "pangeo/executor.hpp"
 #include "pangeo/status.hpp"
+#include "pangeo/store.hpp"
 
 namespace pgtool {
 
@@ -23,6 +24,7 @@ struct CommonOptions {
   bool progress = false, no_progress = false;
   bool json = false;
   std::string vars, drop;
+  pangeo::CloudOptions cloud;  // --profile, --endpoint-url, --region, --anon
 };
 
 enum CommonFlags : unsigned {

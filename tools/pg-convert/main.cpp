@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   return pgtool::run_tool("pg-convert", app, argc, argv, [&]() -> pangeo::Status {
     req.output = common.output;
     req.overwrite = common.overwrite;
+    req.cloud = common.cloud;
     req.options.consolidated = consolidated;
     if (!chunks.empty()) {
       PG_ASSIGN_OR_RETURN(req.options.chunks, pangeo::parse_chunk_spec(chunks));

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     g.op.ddof = ddof;
     g.op.skipna = !no_skipna;
     PG_ASSIGN_OR_RETURN(g.exec, pgtool::exec_options(common, "groupby"));
-    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs));
+    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs, common.cloud));
     PG_ASSIGN_OR_RETURN(auto result, pangeo::groupby_dataset(in, g));
     return pgtool::write_result(*result, inputs, common, out, g.exec);
   });

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   app.add_flag("--stats", stats, "Per-variable min/max/mean/NaN count; store objects and sizes");
   pgtool::add_common_options(app, common, pgtool::kThreads | pgtool::kMemory | pgtool::kQuiet | pgtool::kProgress | pgtool::kJson | pgtool::kRemote);
   return pgtool::run_tool("pg-info", app, argc, argv, [&]() -> pangeo::Status {
-    PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(inputs));
+    PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(inputs, common.cloud));
     std::optional<std::vector<pangeo::VarStats>> var_stats;
     std::optional<pangeo::StoreStats> store_stats;
     if (stats) {

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     spec.ddof = ddof;
     spec.skipna = !no_skipna;
     PG_ASSIGN_OR_RETURN(auto exec, pgtool::exec_options(common, "reduce"));
-    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs));
+    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs, common.cloud));
     std::unique_ptr<pangeo::DatasetReader> result;
     if (!rolling.empty()) {
       if (!dims.empty()) return pangeo::invalid_argument("give --dim or --rolling, not both");

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   return pgtool::run_tool("pg-select", app, argc, argv, [&]() -> pangeo::Status {
     if (tol->count()) sel.tolerance = tolerance;
     if (common.output.empty()) return pangeo::invalid_argument("no output given (-o PATH)");
-    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs));
+    PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs, common.cloud));
     PG_ASSIGN_OR_RETURN(auto indexers, pangeo::resolve_selection(*in, sel));
     auto view = pangeo::make_selection_reader(in, std::move(indexers));
     PG_ASSIGN_OR_RETURN(auto exec, pgtool::exec_options(common, "select"));

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     }
     o.overwrite = common.overwrite;
     PG_ASSIGN_OR_RETURN(o.exec, pgtool::exec_options(common, "upload"));
+    o.cloud = common.cloud;
     PG_ASSIGN_OR_RETURN(pangeo::UploadReport r, pangeo::upload(source, dest, o));
     if (dry_run) {
       if (common.json) pgtool::print_out(pangeo::format_upload_report(r, true));

@@ -11,17 +11,6 @@
 
 namespace pangeo {
 
-// Process-wide settings from the command line (--profile, --endpoint-url, --region, --anon).
-struct CloudOptions {
-  std::string profile;
-  std::string endpoint_url;
-  std::string region;
-  bool anon = false;
-  RetryPolicy retry;
-};
-void set_cloud_options(const CloudOptions& options);
-const CloudOptions& cloud_options();
-
 struct Credentials {
   std::string access_key, secret_key, session_token;
   std::string bearer_token;  // GCS OAuth
@@ -31,9 +20,9 @@ struct Credentials {
 // (--profile, AWS_PROFILE, "default") of ~/.aws/credentials and ~/.aws/config
 // (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE). GCS: GOOGLE_OAUTH_ACCESS_TOKEN, else HMAC
 // keys as above (or GCS_ACCESS_KEY_ID/GCS_SECRET_ACCESS_KEY).
-Result<Credentials> find_credentials(bool gcs);
+Result<Credentials> find_credentials(bool gcs, const CloudOptions& options);
 // The region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1.
-std::string find_region();
+std::string find_region(const CloudOptions& options);
 
 // AWS Signature Version 4 of a request (adds x-amz-date, x-amz-content-sha256,
 // x-amz-security-token and Authorization headers). `amz_date` is "YYYYMMDDTHHMMSSZ".
@@ -43,7 +32,7 @@ void sigv4_sign(HttpRequest& request, const Credentials& creds, const std::strin
 // An S3-compatible bucket (s3://bucket/prefix, or gs://bucket/prefix through the GCS XML API).
 class S3Store : public Store {
  public:
-  static Result<std::shared_ptr<S3Store>> open(const std::string& url);
+  static Result<std::shared_ptr<S3Store>> open(const std::string& url, const CloudOptions& options = {});
   Result<std::optional<Bytes>> get(const std::string& key) override;
   Result<std::optional<Bytes>> get_range(const std::string& key, uint64_t offset, uint64_t length) override;
   Result<std::optional<uint64_t>> size(const std::string& key) override;
@@ -59,8 +48,13 @@ class S3Store : public Store {
   Result<std::optional<ObjectInfo>> head(const std::string& key);
   // A PUT with Content-MD5 whose ETag is checked; returns the ETag.
   Result<std::string> put_checked(const std::string& key, const Bytes& value);
-  // Multipart upload of a local file in parts of `part_size`, parts sent by `threads`.
-  Result<std::string> put_multipart(const std::string& key, const std::string& path, uint64_t part_size, unsigned threads);
+  // Multipart upload: start, send parts (numbered from 1, from any threads; each checked
+  // against its MD5 and returning its ETag), then complete in part order, or abort.
+  Result<std::string> start_multipart(const std::string& key);
+  Result<std::string> put_part(const std::string& key, const std::string& upload_id, uint64_t part_number, const Bytes& data);
+  Result<std::string> complete_multipart(const std::string& key, const std::string& upload_id,
+                                         const std::vector<std::string>& etags);
+  void abort_multipart(const std::string& key, const std::string& upload_id);
 
  private:
   S3Store() = default;
@@ -71,13 +65,14 @@ class S3Store : public Store {
   std::string url_, bucket_, prefix_, endpoint_, region_, service_ = "s3";
   bool path_style_ = true, gcs_ = false;
   Credentials creds_;
+  RetryPolicy retry_;
 };
 
 // A read-only store over plain HTTP(S) (GET, ranged GET, HEAD; no listing: needs
 // consolidated metadata); PUT for pg-upload to WebDAV-like servers.
 class HttpStore : public Store {
  public:
-  explicit HttpStore(std::string base) : base_(std::move(base)) {}
+  explicit HttpStore(std::string base, RetryPolicy retry = {}) : base_(std::move(base)), retry_(retry) {}
   Result<std::optional<Bytes>> get(const std::string& key) override;
   Result<std::optional<Bytes>> get_range(const std::string& key, uint64_t offset, uint64_t length) override;
   Result<std::optional<uint64_t>> size(const std::string& key) override;
@@ -89,6 +84,7 @@ class HttpStore : public Store {
  private:
   std::string url(const std::string& key) const;
   std::string base_;
+  RetryPolicy retry_;
 };
 
 }  // namespace pangeo

@@ -63,6 +63,7 @@ struct ConvertRequest {
   bool overwrite = false;
   bool dry_run = false;
   ConvertOptions options;
+  CloudOptions cloud;  // remote inputs and outputs
 };
 Result<ConvertPlan> convert_dataset(const ConvertRequest& request);
 // The second half of convert_dataset: writes an opened (or derived) dataset to

@@ -57,13 +57,17 @@ class DatasetReader {
 
 // Opens a dataset, finding its format from the content: netCDF-3/4 files, Zarr v2 and v3
 // stores in a directory or at a URL (s3://, gs://, http(s)://, file://).
-Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location);
+Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location, const CloudOptions& cloud = {});
 // Opens the Zarr dataset (either version) held in `store`; `name` names a bare array,
 // `location` (default: `name`) the messages.
 Result<std::unique_ptr<DatasetReader>> open_store_dataset(std::shared_ptr<Store> store, const std::string& name,
                                                           const std::string& location = "");
 // Whether `store` holds a dataset of a format we read (its metadata keys are there).
 Result<bool> store_holds_dataset(std::shared_ptr<Store> store);
+// The order in which a Zarr store's keys are written (to object storage, by uploads) so
+// that readers never see half a store: chunks 0, metadata 1, consolidated metadata (the
+// root zarr.json, .zmetadata) 2.
+int zarr_write_rank(const std::string& key);
 
 enum class OutputFormat { kZarr, kNetcdf4, kNetcdf3 };
 // The output format a path names (".nc"/".nc4"/".cdf" netCDF-4, ".zarr" or an existing
@@ -110,7 +114,7 @@ Result<std::unique_ptr<DatasetReader>> open_netcdf(const std::string& path);
 
 // Opens one or more inputs (paths, or quoted glob patterns expanded here); several
 // are joined with open_concatenated.
-Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string>& inputs);
+Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string>& inputs, const CloudOptions& cloud = {});
 
 // Several files of one dataset joined along their record dimension, in coordinate order,
 // as xarray.open_mfdataset(combine="by_coords") does. Inconsistent inputs are an error

@@ -2,6 +2,7 @@
 // exponential backoff on 5xx, 429, timeouts and dropped connections.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -29,6 +30,9 @@ struct RetryPolicy {
   int max_attempts = 8;
   int base_ms = 100;
   int cap_ms = 5000;
+  // When set and true, requests stop with kCancelled before the next attempt (the tools
+  // pass their signal flag).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Performs `request`; transport failures and 5xx/429 answers are retried per `policy`.

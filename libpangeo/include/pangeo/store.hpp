@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <condition_variable>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "pangeo/array.hpp"
+#include "pangeo/http.hpp"
 #include "pangeo/status.hpp"
 
 namespace pangeo {
@@ -118,12 +120,14 @@ class TarStreamReader : public Store {
   std::shared_ptr<State> state_;
 };
 
-// Passes chunk puts straight to `inner` but holds metadata (.zgroup, .zattrs, .zarray,
-// .zmetadata, zarr.json) until flush(), which writes it last, consolidated metadata very
-// last: on object storage, where nothing is atomic, readers never see half a store.
+// Passes puts of rank 0 straight to `inner` and holds the others until flush(), which
+// writes them in rank order: given the format's ranking (chunks 0, metadata 1,
+// consolidated metadata 2), readers of object storage, where nothing is atomic, never see
+// half a store.
 class MetadataLastStore : public Store {
  public:
-  explicit MetadataLastStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+  using Rank = std::function<int(const std::string& key)>;
+  MetadataLastStore(std::shared_ptr<Store> inner, Rank rank) : inner_(std::move(inner)), rank_(std::move(rank)) {}
   Result<std::optional<Bytes>> get(const std::string& key) override;
   Status put(const std::string& key, const Bytes& value) override;
   Status erase(const std::string& key) override { return inner_->erase(key); }
@@ -133,12 +137,22 @@ class MetadataLastStore : public Store {
 
  private:
   std::shared_ptr<Store> inner_;
+  Rank rank_;
   std::mutex mu_;
   std::map<std::string, Bytes> held_;
 };
 
+// How stores reach object storage (the tools' --profile, --endpoint-url, --region, --anon).
+struct CloudOptions {
+  std::string profile;
+  std::string endpoint_url;
+  std::string region;
+  bool anon = false;
+  RetryPolicy retry;
+};
+
 // Opens a store for a location: a local path, file://, s3://, gs://, http(s)://.
-Result<std::shared_ptr<Store>> open_store(const std::string& location);
+Result<std::shared_ptr<Store>> open_store(const std::string& location, const CloudOptions& cloud = {});
 
 // Reads a whole local file.
 Result<Bytes> read_file(const std::filesystem::path& path);

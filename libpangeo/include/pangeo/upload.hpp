@@ -8,6 +8,7 @@
 
 #include "pangeo/executor.hpp"
 #include "pangeo/status.hpp"
+#include "pangeo/store.hpp"
 
 namespace pangeo {
 
@@ -18,6 +19,7 @@ struct UploadOptions {
   bool overwrite = false;                       // local destinations
   uint64_t multipart_threshold = 64ull << 20;   // files at least this large go in parts
   uint64_t part_size = 16ull << 20;
+  CloudOptions cloud;                           // how to reach object storage
   ExecOptions exec;                             // progress
 };
 

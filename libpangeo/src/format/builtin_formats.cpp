@@ -116,13 +116,13 @@ Result<std::unique_ptr<DatasetReader>> open_probed(const Probe& p) {
 
 }  // namespace
 
-Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location) {
+Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location, const CloudOptions& cloud) {
   Probe p;
   p.location = location;
   p.path = location.rfind("file://", 0) == 0 ? location.substr(7) : location;
   if (is_remote(location)) {
     // Remote locations hold Zarr stores (metadata first, chunks on demand).
-    PG_ASSIGN_OR_RETURN(p.store, open_store(location));
+    PG_ASSIGN_OR_RETURN(p.store, open_store(location, cloud));
     return open_probed(p);
   }
   std::error_code ec;
@@ -194,7 +194,7 @@ Result<OutputFormat> output_format_for(const std::string& path, const std::strin
                           path);
 }
 
-Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string>& inputs) {
+Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string>& inputs, const CloudOptions& cloud) {
   std::vector<std::string> paths;
   for (const auto& in : inputs) {
     bool pattern = in.find_first_of("*?[") != std::string::npos && in.find("://") == std::string::npos;
@@ -226,7 +226,7 @@ Result<std::unique_ptr<DatasetReader>> open_inputs(const std::vector<std::string
       readers.push_back(std::move(r).value());
       continue;
     }
-    PG_ASSIGN_OR_RETURN(auto r, open_dataset(p));
+    PG_ASSIGN_OR_RETURN(auto r, open_dataset(p, cloud));
     readers.push_back(std::move(r));
   }
   return open_concatenated(std::move(readers));

@@ -178,13 +178,6 @@ Result<std::vector<std::string>> MemoryStore::list(const std::string& prefix) {
 
 namespace pangeo {
 
-namespace {
-bool is_metadata_key(const std::string& key) {
-  std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
-  return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == ".zmetadata" || base == "zarr.json";
-}
-}  // namespace
-
 Result<std::optional<Bytes>> MetadataLastStore::get(const std::string& key) {
   {
     std::lock_guard lock(mu_);
@@ -195,7 +188,7 @@ Result<std::optional<Bytes>> MetadataLastStore::get(const std::string& key) {
 }
 
 Status MetadataLastStore::put(const std::string& key, const Bytes& value) {
-  if (!is_metadata_key(key)) return inner_->put(key, value);
+  if (rank_(key) == 0) return inner_->put(key, value);
   std::lock_guard lock(mu_);
   held_[key] = value;
   return Status::Ok();
@@ -203,11 +196,10 @@ Status MetadataLastStore::put(const std::string& key, const Bytes& value) {
 
 Status MetadataLastStore::flush() {
   std::lock_guard lock(mu_);
-  for (int pass = 0; pass < 2; ++pass)
-    for (const auto& [key, value] : held_) {
-      bool consolidated = key == ".zmetadata" || key == "zarr.json";
-      if (consolidated == (pass == 1)) PG_RETURN_IF_ERROR(inner_->put(key, value));
-    }
+  std::vector<std::pair<int, const std::string*>> order;
+  for (const auto& [key, value] : held_) order.emplace_back(rank_(key), &key);
+  std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  for (const auto& [rank, key] : order) PG_RETURN_IF_ERROR(inner_->put(*key, held_.at(*key)));
   held_.clear();
   return Status::Ok();
 }

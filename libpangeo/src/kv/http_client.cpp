@@ -9,7 +9,6 @@
 #include <random>
 #include <thread>
 
-#include "pangeo/executor.hpp"
 #include "pangeo/http.hpp"
 
 namespace pangeo {
@@ -100,7 +99,7 @@ Result<HttpResponse> http_perform(const HttpRequest& request, const RetryPolicy&
   thread_local std::mt19937_64 rng(std::random_device{}());
   std::string last_error;
   for (int attempt = 0; attempt < policy.max_attempts; ++attempt) {
-    if (stop_requested().load()) return cancelled("interrupted");
+    if (policy.cancel && policy.cancel->load()) return cancelled("interrupted");
     if (attempt > 0) {
       // Full jitter: a random wait up to an exponentially growing cap.
       int cap = std::min(policy.cap_ms, policy.base_ms << std::min(attempt - 1, 16));

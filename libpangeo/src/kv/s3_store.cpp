@@ -11,16 +11,10 @@
 #include <sstream>
 
 #include "pangeo/cloud.hpp"
-#include "pangeo/executor.hpp"
 
 namespace pangeo {
 
 namespace {
-CloudOptions& options_slot() {
-  static CloudOptions o;
-  return o;
-}
-
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
@@ -62,8 +56,8 @@ std::map<std::string, std::string> ini_section(const std::string& path, const st
   return out;
 }
 
-std::string profile_name() {
-  if (!cloud_options().profile.empty()) return cloud_options().profile;
+std::string profile_name(const CloudOptions& options) {
+  if (!options.profile.empty()) return options.profile;
   if (!env("AWS_PROFILE").empty()) return env("AWS_PROFILE");
   return "default";
 }
@@ -109,12 +103,9 @@ std::string strip_quotes(std::string s) {
 
 }  // namespace
 
-void set_cloud_options(const CloudOptions& o) { options_slot() = o; }
-const CloudOptions& cloud_options() { return options_slot(); }
-
-Result<Credentials> find_credentials(bool gcs) {
+Result<Credentials> find_credentials(bool gcs, const CloudOptions& options) {
   Credentials c;
-  if (cloud_options().anon) {
+  if (options.anon) {
     c.anonymous = true;
     return c;
   }
@@ -127,14 +118,14 @@ Result<Credentials> find_credentials(bool gcs) {
     c.secret_key = env("GCS_SECRET_ACCESS_KEY");
     return c;
   }
-  if (!env("AWS_ACCESS_KEY_ID").empty() && cloud_options().profile.empty()) {
+  if (!env("AWS_ACCESS_KEY_ID").empty() && options.profile.empty()) {
     c.access_key = env("AWS_ACCESS_KEY_ID");
     c.secret_key = env("AWS_SECRET_ACCESS_KEY");
     c.session_token = env("AWS_SESSION_TOKEN");
     if (c.secret_key.empty()) return invalid_argument("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
     return c;
   }
-  const std::string profile = profile_name();
+  const std::string profile = profile_name(options);
   auto creds = ini_section(home_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"), profile, false);
   auto config = ini_section(home_file("AWS_CONFIG_FILE", ".aws/config"), profile, true);
   for (auto& kv : config)
@@ -145,16 +136,16 @@ Result<Credentials> find_credentials(bool gcs) {
     c.session_token = creds.count("aws_session_token") ? creds["aws_session_token"] : "";
     return c;
   }
-  if (!cloud_options().profile.empty() || !env("AWS_PROFILE").empty())
+  if (!options.profile.empty() || !env("AWS_PROFILE").empty())
     return not_found("no credentials for profile \"{}\" in ~/.aws/credentials or ~/.aws/config", profile);
   return not_found("no credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, use a profile, or --anon");
 }
 
-std::string find_region() {
-  if (!cloud_options().region.empty()) return cloud_options().region;
+std::string find_region(const CloudOptions& options) {
+  if (!options.region.empty()) return options.region;
   for (const char* e : {"AWS_REGION", "AWS_DEFAULT_REGION"})
     if (!env(e).empty()) return env(e);
-  auto config = ini_section(home_file("AWS_CONFIG_FILE", ".aws/config"), profile_name(), true);
+  auto config = ini_section(home_file("AWS_CONFIG_FILE", ".aws/config"), profile_name(options), true);
   if (config.count("region")) return config["region"];
   return "us-east-1";
 }
@@ -209,7 +200,7 @@ void sigv4_sign(HttpRequest& req, const Credentials& creds, const std::string& r
                                                 ", SignedHeaders=" + names + ", Signature=" + signature);
 }
 
-Result<std::shared_ptr<S3Store>> S3Store::open(const std::string& url) {
+Result<std::shared_ptr<S3Store>> S3Store::open(const std::string& url, const CloudOptions& options) {
   static const std::regex re(R"(^(s3|gs)://([^/]+)/?(.*)$)");
   std::smatch m;
   if (!std::regex_match(url, m, re)) return invalid_argument("{}: expected s3://BUCKET/PREFIX or gs://BUCKET/PREFIX", url);
@@ -219,11 +210,12 @@ Result<std::shared_ptr<S3Store>> S3Store::open(const std::string& url) {
   s->bucket_ = m[2];
   s->prefix_ = m[3];
   while (!s->prefix_.empty() && s->prefix_.back() == '/') s->prefix_.pop_back();
-  PG_ASSIGN_OR_RETURN(s->creds_, find_credentials(s->gcs_));
-  std::string endpoint = cloud_options().endpoint_url;
+  PG_ASSIGN_OR_RETURN(s->creds_, find_credentials(s->gcs_, options));
+  s->retry_ = options.retry;
+  std::string endpoint = options.endpoint_url;
   if (endpoint.empty()) endpoint = env(s->gcs_ ? "GCS_ENDPOINT_URL" : "AWS_ENDPOINT_URL");
   if (endpoint.empty() && !s->gcs_ && !env("AWS_ENDPOINT_URL_S3").empty()) endpoint = env("AWS_ENDPOINT_URL_S3");
-  s->region_ = s->gcs_ ? "auto" : find_region();
+  s->region_ = s->gcs_ ? "auto" : find_region(options);
   if (endpoint.empty()) {
     if (s->gcs_) {
       endpoint = "https://storage.googleapis.com";
@@ -255,7 +247,7 @@ Result<HttpResponse> S3Store::send(HttpRequest req, const Bytes* body) {
     }
     sigv4_sign(r, creds_, region_, service_, amz_now(), payload);
   };
-  return http_perform(req, cloud_options().retry, sign);
+  return http_perform(req, retry_, sign);
 }
 
 Status S3Store::check(const HttpResponse& r, const std::string& what, const std::string& url) const {
@@ -354,47 +346,35 @@ Result<std::vector<std::string>> S3Store::list(const std::string& prefix) {
   return keys;
 }
 
-Result<std::string> S3Store::put_multipart(const std::string& key, const std::string& path, uint64_t part_size,
-                                           unsigned threads) {
+Result<std::string> S3Store::start_multipart(const std::string& key) {
   const std::string url = object_url(key);
   PG_ASSIGN_OR_RETURN(HttpResponse init, send(HttpRequest{"POST", object_url(key, "uploads="), {}, nullptr}, nullptr));
   PG_RETURN_IF_ERROR(check(init, "POST", url));
   auto ids = xml_values(std::string(init.body.begin(), init.body.end()), "UploadId");
   if (ids.empty()) return io_error("POST {}: no UploadId in the answer", url);
-  const std::string upload_id = ids[0];
-  std::error_code ec;
-  const uint64_t total = std::filesystem::file_size(path, ec);
-  if (ec) return io_error("{}: {}", path, ec.message());
-  const uint64_t nparts = std::max<uint64_t>(1, (total + part_size - 1) / part_size);
-  std::vector<std::string> etags(nparts);
-  std::vector<Bytes> digests(nparts);
-  auto task = [&](uint64_t i) -> Status {
-    uint64_t off = i * part_size, len = std::min(part_size, total - off);
-    Bytes part(len);
-    std::ifstream in(path, std::ios::binary);
-    in.seekg(std::streamoff(off));
-    in.read(reinterpret_cast<char*>(part.data()), std::streamsize(len));
-    if (!in) return io_error("{}: read failed", path);
-    digests[i] = md5(part.data(), part.size());
-    std::string q = fmt::format("partNumber={}&uploadId={}", i + 1, uri_encode(upload_id, false));
-    HttpRequest req{"PUT", object_url(key, q), {{"Content-MD5", base64(digests[i])}}, nullptr};
-    PG_ASSIGN_OR_RETURN(HttpResponse r, send(req, &part));
-    PG_RETURN_IF_ERROR(check(r, "PUT part", url));
-    etags[i] = strip_quotes(r.headers["etag"]);
-    if (!etags[i].empty() && etags[i] != hex(digests[i]))
-      return corrupt("PUT {} part {}: ETag {} where MD5 {} was sent", url, i + 1, etags[i], hex(digests[i]));
-    return Status::Ok();
-  };
-  ExecOptions exec;
-  exec.threads = threads;
-  Status s = run_tasks(nparts, task, nullptr, exec);
-  if (!s.ok()) {
-    (void)send(HttpRequest{"DELETE", object_url(key, "uploadId=" + uri_encode(upload_id, false)), {}, nullptr}, nullptr);
-    return s;
-  }
+  return ids[0];
+}
+
+Result<std::string> S3Store::put_part(const std::string& key, const std::string& upload_id, uint64_t part_number,
+                                      const Bytes& data) {
+  const std::string url = object_url(key);
+  const Bytes digest = md5(data.data(), data.size());
+  std::string q = fmt::format("partNumber={}&uploadId={}", part_number, uri_encode(upload_id, false));
+  HttpRequest req{"PUT", object_url(key, q), {{"Content-MD5", base64(digest)}}, nullptr};
+  PG_ASSIGN_OR_RETURN(HttpResponse r, send(req, &data));
+  PG_RETURN_IF_ERROR(check(r, "PUT part", url));
+  std::string etag = strip_quotes(r.headers["etag"]);
+  if (!etag.empty() && etag != hex(digest))
+    return corrupt("PUT {} part {}: ETag {} where MD5 {} was sent", url, part_number, etag, hex(digest));
+  return hex(digest);
+}
+
+Result<std::string> S3Store::complete_multipart(const std::string& key, const std::string& upload_id,
+                                                const std::vector<std::string>& etags) {
+  const std::string url = object_url(key);
   std::string xml = "<CompleteMultipartUpload>";
-  for (uint64_t i = 0; i < nparts; ++i)
-    xml += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>\"{}\"</ETag></Part>", i + 1, etags[i].empty() ? hex(digests[i]) : etags[i]);
+  for (uint64_t i = 0; i < etags.size(); ++i)
+    xml += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>\"{}\"</ETag></Part>", i + 1, etags[i]);
   xml += "</CompleteMultipartUpload>";
   Bytes body(xml.begin(), xml.end());
   PG_ASSIGN_OR_RETURN(HttpResponse done, send(HttpRequest{"POST", object_url(key, "uploadId=" + uri_encode(upload_id, false)), {}, nullptr}, &body));
@@ -403,8 +383,13 @@ Result<std::string> S3Store::put_multipart(const std::string& key, const std::st
   if (text.find("<Error>") != std::string::npos) return io_error("POST complete {}: {}", url, text.substr(0, 200));
   // The ETag of a multipart object: MD5 of the parts' MD5s, then "-N".
   Bytes all;
-  for (auto& d : digests) all.insert(all.end(), d.begin(), d.end());
-  return hex(md5(all.data(), all.size())) + "-" + std::to_string(nparts);
+  for (const auto& e : etags)
+    for (size_t k = 0; k + 1 < e.size(); k += 2) all.push_back(uint8_t(std::stoi(e.substr(k, 2), nullptr, 16)));
+  return hex(md5(all.data(), all.size())) + "-" + std::to_string(etags.size());
+}
+
+void S3Store::abort_multipart(const std::string& key, const std::string& upload_id) {
+  (void)send(HttpRequest{"DELETE", object_url(key, "uploadId=" + uri_encode(upload_id, false)), {}, nullptr}, nullptr);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -416,7 +401,7 @@ std::string HttpStore::url(const std::string& key) const {
 }
 
 Result<std::optional<Bytes>> HttpStore::get(const std::string& key) {
-  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"GET", url(key), {}, nullptr}, cloud_options().retry, nullptr));
+  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"GET", url(key), {}, nullptr}, retry_, nullptr));
   if (r.status == 404 || r.status == 403) return std::optional<Bytes>();
   if (r.status >= 300) return io_error("GET {}: HTTP {}", url(key), r.status);
   return std::optional<Bytes>(std::move(r.body));
@@ -424,7 +409,7 @@ Result<std::optional<Bytes>> HttpStore::get(const std::string& key) {
 
 Result<std::optional<Bytes>> HttpStore::get_range(const std::string& key, uint64_t offset, uint64_t length) {
   HttpRequest req{"GET", url(key), {{"Range", fmt::format("bytes={}-{}", offset, offset + length - 1)}}, nullptr};
-  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(req, cloud_options().retry, nullptr));
+  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(req, retry_, nullptr));
   if (r.status == 404) return std::optional<Bytes>();
   if (r.status >= 300) return io_error("GET {}: HTTP {}", url(key), r.status);
   if (r.status == 200 && r.body.size() > length)
@@ -434,7 +419,7 @@ Result<std::optional<Bytes>> HttpStore::get_range(const std::string& key, uint64
 }
 
 Result<std::optional<uint64_t>> HttpStore::size(const std::string& key) {
-  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"HEAD", url(key), {}, nullptr}, cloud_options().retry, nullptr));
+  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"HEAD", url(key), {}, nullptr}, retry_, nullptr));
   if (r.status == 404) return std::optional<uint64_t>();
   if (r.status >= 300) return io_error("HEAD {}: HTTP {}", url(key), r.status);
   return std::optional<uint64_t>(r.headers.count("content-length") ? std::stoull(r.headers["content-length"]) : 0);
@@ -443,13 +428,13 @@ Result<std::optional<uint64_t>> HttpStore::size(const std::string& key) {
 Status HttpStore::put(const std::string& key, const Bytes& value) {
   HttpRequest req{"PUT", url(key), {{"Content-MD5", base64(md5(value.data(), value.size()))}}, nullptr};
   req.body = &value;
-  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(req, cloud_options().retry, nullptr));
+  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(req, retry_, nullptr));
   if (r.status >= 300) return io_error("PUT {}: HTTP {}", url(key), r.status);
   return Status::Ok();
 }
 
 Status HttpStore::erase(const std::string& key) {
-  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"DELETE", url(key), {}, nullptr}, cloud_options().retry, nullptr));
+  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"DELETE", url(key), {}, nullptr}, retry_, nullptr));
   if (r.status >= 300 && r.status != 404) return io_error("DELETE {}: HTTP {}", url(key), r.status);
   return Status::Ok();
 }

@@ -210,7 +210,7 @@ namespace pangeo {
 Result<ConvertPlan> convert_dataset(const ConvertRequest& req) {
   if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
   PG_RETURN_IF_ERROR(output_format_for(req.output, req.format).status());
-  PG_ASSIGN_OR_RETURN(auto in, open_inputs(req.inputs));
+  PG_ASSIGN_OR_RETURN(auto in, open_inputs(req.inputs, req.cloud));
   return write_dataset(*in, req);
 }
 
@@ -237,12 +237,12 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     if (format != OutputFormat::kZarr) return unsupported("{}: remote outputs are Zarr stores", req.output);
     PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
     if (req.dry_run) return plan;
-    PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output));
+    PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output, req.cloud));
     if (!req.overwrite) {
       PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
       if (exists) return already_exists("{}: output exists (use -O to overwrite)", req.output);
     }
-    auto held = std::make_shared<MetadataLastStore>(remote);
+    auto held = std::make_shared<MetadataLastStore>(remote, zarr_write_rank);
     PG_ASSIGN_OR_RETURN(auto writer, make_writer(spec, held, ""));
     PG_RETURN_IF_ERROR(run_convert(*in, plan, *writer, req.options));
     PG_RETURN_IF_ERROR(in->check_input());

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "pangeo/cloud.hpp"
 #include "pangeo/dataset.hpp"
+#include "pangeo/format.hpp"
 #include "pangeo/store.hpp"
 
 namespace fs = std::filesystem;
@@ -15,14 +17,29 @@ namespace pangeo {
 
 namespace {
 
-bool is_metadata(const std::string& key) {
-  std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
-  return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == ".zmetadata" || base == "zarr.json";
-}
-// Consolidated metadata goes very last: it is what readers open first.
-int metadata_rank(const std::string& key) {
-  if (key == ".zmetadata" || key == "zarr.json") return 2;
-  return 1;
+// A large file in parts of `part_size`, `jobs` parts in flight; aborted on failure.
+Status put_multipart(S3Store& s3, const std::string& path, uint64_t size, const UploadOptions& o) {
+  PG_ASSIGN_OR_RETURN(std::string upload_id, s3.start_multipart(""));
+  const uint64_t nparts = std::max<uint64_t>(1, (size + o.part_size - 1) / o.part_size);
+  std::vector<std::string> etags(nparts);
+  auto task = [&](uint64_t i) -> Status {
+    const uint64_t off = i * o.part_size, len = std::min(o.part_size, size - off);
+    Bytes part(len);
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(std::streamoff(off));
+    in.read(reinterpret_cast<char*>(part.data()), std::streamsize(len));
+    if (!in) return io_error("{}: read failed", path);
+    PG_ASSIGN_OR_RETURN(etags[i], s3.put_part("", upload_id, i + 1, part));
+    return Status::Ok();
+  };
+  ExecOptions exec;
+  exec.threads = o.jobs;
+  Status s = run_tasks(nparts, task, [&](uint64_t) { return o.part_size; }, exec);
+  if (!s.ok()) {
+    s3.abort_multipart("", upload_id);
+    return s;
+  }
+  return s3.complete_multipart("", upload_id, etags).status();
 }
 
 }  // namespace
@@ -49,10 +66,10 @@ Result<UploadReport> upload(const std::string& source, const std::string& dest, 
   std::shared_ptr<Store> dst;
   std::shared_ptr<S3Store> s3;
   if (dest.rfind("s3://", 0) == 0 || dest.rfind("gs://", 0) == 0) {
-    PG_ASSIGN_OR_RETURN(s3, S3Store::open(dest));
+    PG_ASSIGN_OR_RETURN(s3, S3Store::open(dest, o.cloud));
     dst = s3;
   } else if (remote) {
-    PG_ASSIGN_OR_RETURN(dst, open_store(dest));
+    PG_ASSIGN_OR_RETURN(dst, open_store(dest, o.cloud));
   }
 
   if (!single_file.empty()) {
@@ -80,7 +97,7 @@ Result<UploadReport> upload(const std::string& source, const std::string& dest, 
       }
       Status s;
       if (size >= o.multipart_threshold) {
-        s = s3->put_multipart("", single_file, o.part_size, o.jobs).status();
+        s = put_multipart(*s3, single_file, size, o);
         report.parts = (size + o.part_size - 1) / o.part_size;
       } else {
         PG_ASSIGN_OR_RETURN(Bytes b, read_file(single_file));
@@ -102,8 +119,8 @@ Result<UploadReport> upload(const std::string& source, const std::string& dest, 
                             [](const std::string& k) { return k.find(".pgtmp") != std::string::npos; }),
              keys.end());
   std::vector<std::string> chunks, meta;
-  for (auto& k : keys) (is_metadata(k) ? meta : chunks).push_back(k);
-  std::stable_sort(meta.begin(), meta.end(), [](auto& a, auto& b) { return metadata_rank(a) < metadata_rank(b); });
+  for (auto& k : keys) (zarr_write_rank(k) ? meta : chunks).push_back(k);
+  std::stable_sort(meta.begin(), meta.end(), [](auto& a, auto& b) { return zarr_write_rank(a) < zarr_write_rank(b); });
   if (o.dry_run) {
     for (auto& k : keys) {
       PG_ASSIGN_OR_RETURN(auto sz, src->size(k));

@@ -76,6 +76,12 @@ void to_native_order(NdArray& a) {
   }
 }
 
+int zarr_write_rank(const std::string& key) {
+  if (key == ".zmetadata" || key == "zarr.json") return 2;
+  const std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
+  return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == "zarr.json" ? 1 : 0;
+}
+
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
   std::string text(b.begin(), b.end());
   try {

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "pangeo/dataset.hpp"
+#include "pangeo/format.hpp"
 
 namespace pangeo {
 

@@ -121,7 +121,7 @@ class ZarrV3Reader final : public DatasetReader {
       if (a->chunks.size() != v.shape.size()) return ctx(corrupt("chunk shape of the wrong rank"));
       const Json cke = m.value("chunk_key_encoding", Json{{"name", "default"}});
       const bool default_keys = cke.value("name", "default") == "default";
-      a->keys.prefix = default_keys ? "c" : "";
+      if (default_keys) a->keys.prefix = "c";
       a->keys.separator = cke.value("configuration", Json::object()).value("separator", default_keys ? "/" : ".");
       auto chain = parse_v3_chain(m.at("codecs"), v.dtype, a->chunks);
       if (!chain.ok()) return ctx(chain.status());
