@@ -26,3 +26,14 @@ assert_one_line_error() {
 leftovers() {
   ls -A "$1"
 }
+
+# Asserts the last `run` was a usage error: exit 2, "pg-TOOL: error: ..." naming the option
+# $1 (when given), then only the --help hint.
+assert_usage_error() {
+  [ "$status" -eq 2 ] || { echo "exit $status, wanted 2: $output"; return 1; }
+  local first
+  first=$(printf '%s\n' "$output" | head -1)
+  [[ "$first" == pg-*": error: "* ]] || { echo "bad message: $output"; return 1; }
+  [ -z "${1:-}" ] || [[ "$first" == *"$1"* ]] || { echo "message does not name $1: $first"; return 1; }
+  [ "$(printf '%s\n' "$output" | sed 1d)" = "Run with --help for more information." ] || { echo "extra lines: $output"; return 1; }
+}

@@ -172,16 +172,24 @@ PY
   diff -r j1.zarr j4.zarr
 }
 
-@test "bad option values are usage-level errors with one line" {
+@test "malformed option values are usage errors (exit 2) naming the option; values the data refutes exit 1" {
   run pg-convert "$FIX/sst.nc" -o x.zarr --compressor brotli
-  assert_one_line_error 1
+  assert_usage_error --compressor
   run pg-convert "$FIX/sst.nc" -o x.zarr --chunks time=zero
-  assert_one_line_error 1
+  assert_usage_error --chunks
+  run pg-convert "$FIX/sst.nc" -o x.zarr --memory lots
+  assert_usage_error --memory
+  run pg-convert "$FIX/sst.nc" -o x.zarr --zarr-format 4
+  assert_usage_error --zarr-format
+  run pg-convert "$FIX/sst.nc" -o x.zarr --format hdf4
+  assert_usage_error --format
+  run pg-convert "$FIX/sst.nc" -o x.zarr --shards time=none
+  assert_usage_error --shards
   run pg-convert "$FIX/sst.nc" -o x.zarr --chunks depth=3
   assert_one_line_error 1
   run pg-convert "$FIX/sst.nc" -o x.unknown
   assert_one_line_error 1
-  run pg-convert "$FIX/sst.nc" -o x.zarr --memory lots
+  run pg-convert "$FIX/sst.nc" -o x.nc --compressor zstd
   assert_one_line_error 1
   [ -z "$(leftovers .)" ]
 }

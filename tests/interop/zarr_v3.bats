@@ -93,11 +93,11 @@ assert v['encoding']['chunks'] == [12, 18, 36] and v['encoding']['inner_chunks']
 
 @test "shard options are checked" {
   run pg-convert "$FIX/sst.nc" -o a.zarr --shards time=12
-  assert_one_line_error 1
+  assert_usage_error --shards
   run pg-convert "$FIX/sst.nc" -o a.zarr --zarr-format 3 --shards depth=12
   assert_one_line_error 1
   run pg-convert "$FIX/sst.nc" -o a.zarr --zarr-format 4
-  assert_one_line_error 1
+  assert_usage_error --zarr-format
   run pg-convert "$FIX/sst.nc" -o - --zarr-format 3
   assert_one_line_error 1
 }

@@ -65,7 +65,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
   if (flags & kOverwrite) app.add_flag("-O,--overwrite", o.overwrite, "Replace an existing output");
   if (flags & kThreads)
     app.add_option("-j,--threads", o.threads, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
-  if (flags & kMemory) app.add_option("--memory", o.memory, "Budget for data in flight, e.g. 512M");
+  if (flags & kMemory) add_spec_option(app, "--memory", o.memory, parse_size, "Budget for data in flight, e.g. 512M");
   if (flags & kQuiet) app.add_flag("-q,--quiet", o.quiet, "Print nothing but errors");
   if (flags & kProgress) {
     auto* p = app.add_flag("--progress", o.progress, "Show a progress bar even when stderr is not a terminal");
@@ -81,19 +81,16 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
     o.cloud.retry.cancel = &pangeo::stop_requested();
   }
   if (flags & kVars) {
-    app.add_option("-v,--vars", o.vars, "Keep only these variables (comma-separated) and their coordinates");
-    app.add_option("--drop", o.drop, "Remove these variables (comma-separated)");
+    auto list = [](const std::string& s) { return pangeo::Result<std::vector<std::string>>(split_list(s)); };
+    add_spec_option(app, "-v,--vars", o.vars, list, "Keep only these variables (comma-separated) and their coordinates");
+    add_spec_option(app, "--drop", o.drop, list, "Remove these variables (comma-separated)");
   }
 }
 
 pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const std::string& label) {
   pangeo::ExecOptions e;
   e.threads = o.threads;
-  if (!o.memory.empty()) {
-    auto m = pangeo::parse_size(o.memory);
-    if (!m.ok()) return m.status().with_context("--memory");
-    e.memory_budget = *m;
-  }
+  e.memory_budget = o.memory;
   bool show = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));
   if (show) {
     auto bar = std::make_shared<ProgressBar>(label);
@@ -107,9 +104,9 @@ pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const s
 }
 
 void add_output_options(CLI::App& app, OutputOptions& o) {
-  app.add_option("--format", o.format, "Output format: zarr, netcdf4, netcdf3 (default: from the name)");
-  app.add_option("--compressor", o.compressor, "Output compressor, as for pg-convert");
-  app.add_option("--chunks", o.chunks, "Output chunks, e.g. time=12,lat=-1");
+  add_spec_option(app, "--format", o.format, parse_format, "Output format: zarr, netcdf4, netcdf3 (default: from the name)");
+  add_spec_option(app, "--compressor", o.compressor, parse_compressor, "Output compressor, as for pg-convert");
+  add_spec_option(app, "--chunks", o.chunks, parse_dim_lengths, "Output chunks, e.g. time=12,lat=-1");
 }
 
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
@@ -121,15 +118,17 @@ pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std
   req.overwrite = common.overwrite;
   req.cloud = common.cloud;
   req.options.exec = exec;
-  if (!out.chunks.empty()) {
-    PG_ASSIGN_OR_RETURN(req.options.chunks, pangeo::parse_chunk_spec(out.chunks));
-  }
-  if (!out.compressor.empty()) {
-    PG_ASSIGN_OR_RETURN(req.options.compressor, pangeo::parse_compressor_spec(out.compressor));
-  }
-  req.options.keep_vars = pangeo::split_list(common.vars);
-  req.options.drop_vars = pangeo::split_list(common.drop);
+  req.options.chunks = out.chunks;
+  req.options.compressor = out.compressor;
+  req.options.keep_vars = common.vars;
+  req.options.drop_vars = common.drop;
   return pangeo::write_dataset(result, req).status();
+}
+
+pangeo::Status usage_error(const std::string& message) { throw CLI::ValidationError(message); }
+
+void check_usage(const std::string& name, const pangeo::Status& s) {
+  if (!s.ok()) throw CLI::ValidationError(name, s.message());
 }
 
 void print_out(const std::string& text) {
@@ -145,6 +144,14 @@ void print_out(const std::string& text) {
   }
 }
 
+namespace {
+int usage_exit(const std::string& tool, const CLI::ParseError& e) {
+  std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), e.what());
+  std::fprintf(stderr, "Run with --help for more information.\n");
+  return 2;
+}
+}  // namespace
+
 int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body) {
   app.set_version_flag("--version", std::string(tool) + " " PANGEO_VERSION);
   try {
@@ -154,9 +161,7 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), e.what());
-    std::fprintf(stderr, "Run with --help for more information.\n");
-    return 2;
+    return usage_exit(tool, e);
   }
   // Chunk buffers of a few MiB come and go all the time: keep them in the heap instead of
   // mapping and unmapping them (and faulting their pages in) for every chunk.
@@ -173,6 +178,8 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
   pangeo::Status s;
   try {
     s = body();
+  } catch (const CLI::ParseError& e) {
+    return usage_exit(tool, e);
   } catch (const std::exception& e) {
     s = pangeo::internal_error("{}", e.what());
   }
@@ -187,6 +194,7 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
   }
   if (s.code() == pangeo::ErrorCode::kBrokenPipe) return 141;  // `| head`: no message, as if by SIGPIPE
   std::string msg = s.message();
+  if (s.code() == pangeo::ErrorCode::kResourceExhausted) msg += " (raise --memory)";
   for (auto& c : msg)
     if (c == '\n') c = ' ';
   std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), msg.c_str());

@@ -6,12 +6,15 @@
 
 #include <functional>
 #include <memory>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "pangeo/convert.hpp"
 #include "pangeo/executor.hpp"
 #include "pangeo/status.hpp"
 #include "pangeo/store.hpp"
+#include "specs.hpp"
 
 namespace pgtool {
 
@@ -19,11 +22,11 @@ struct CommonOptions {
   std::string output;
   bool overwrite = false;
   unsigned threads = 0;
-  std::string memory;
+  uint64_t memory = 0;  // --memory, bytes (0: unlimited)
   bool quiet = false;
   bool progress = false, no_progress = false;
   bool json = false;
-  std::string vars, drop;
+  std::vector<std::string> vars, drop;
   pangeo::CloudOptions cloud;  // --profile, --endpoint-url, --region, --anon
 };
 
@@ -45,13 +48,22 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
 
 // Adds the options every tool that writes a dataset shares: --format, --compressor, --chunks.
 struct OutputOptions {
-  std::string format, compressor, chunks;
+  std::string format;                       // "" (from the name), zarr, netcdf4, netcdf3
+  std::optional<pangeo::Json> compressor;   // unset: the default
+  std::map<std::string, int64_t> chunks;
 };
 void add_output_options(CLI::App& app, OutputOptions& o);
 
 // Writes `result` to common.output (atomically, format from the name or --format).
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
                             const CommonOptions& common, const OutputOptions& out, const pangeo::ExecOptions& exec);
+
+// A usage error found after parsing (options that go together, or neither given): exits 2
+// with the usage hint, as CLI11's own errors do. Declared to return a Status so that a
+// tool's body can `return usage_error(...)`; it throws.
+pangeo::Status usage_error(const std::string& message);
+// Throws the usage error "NAME: message" when `s` is not ok (for option callbacks).
+void check_usage(const std::string& name, const pangeo::Status& s);
 
 // Writes to stdout; a closed pipe is not an error worth a message.
 void print_out(const std::string& text);

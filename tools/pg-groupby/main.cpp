@@ -11,21 +11,25 @@ int main(int argc, char** argv) {
   pgtool::OutputOptions out;
   std::vector<std::string> inputs;
   pangeo::GroupByOptions g;
-  std::string op = "mean";
   int ddof = 0;
   bool no_skipna = false;
   app.add_option("INPUT", inputs, "netCDF file(s) or Zarr store")->required();
-  app.add_option("--by", g.by, "time.month, time.season, time.year, time.dayofyear, time.day, time.hour, or a variable");
-  app.add_option("--resample", g.resample, "time=day|month|season|year: one value per period (like CDO monmean)");
+  auto* by = app.add_option_function<std::string>(
+      "--by", [&](const std::string& s) { pgtool::check_usage("--by", pgtool::parse_by(s, g)); },
+      "time.month, time.season, time.year, time.dayofyear, time.day, time.hour, or a variable");
+  auto* resample = app.add_option_function<std::string>(
+      "--resample", [&](const std::string& s) { pgtool::check_usage("--resample", pgtool::parse_resample(s, g)); },
+      "time=day|month|season|year: one value per period (like CDO monmean)");
+  by->excludes(resample);
   app.add_flag("--anomaly", g.anomaly, "Output each value minus its group's statistic, shaped like the input");
-  app.add_option("--op", op, "mean (default), sum, min, max, std, var, count, median, quantile:Q");
+  pgtool::add_spec_option(app, "--op", g.op, pgtool::parse_op, "mean (default), sum, min, max, std, var, count, median, quantile:Q");
   app.add_option("--ddof", ddof, "Delta degrees of freedom for std and var (default 0)");
   app.add_flag("--no-skipna", no_skipna, "Let NaN and missing values propagate instead of skipping them");
   pgtool::add_output_options(app, out);
   pgtool::add_common_options(app, common, ~0u & ~pgtool::kJson);
   return pgtool::run_tool("pg-groupby", app, argc, argv, [&]() -> pangeo::Status {
     if (common.output.empty()) return pangeo::invalid_argument("no output given (-o PATH)");
-    PG_ASSIGN_OR_RETURN(g.op, pangeo::parse_op(op));
+    if (!by->count() && !resample->count()) return pgtool::usage_error("give --by or --resample");
     g.op.ddof = ddof;
     g.op.skipna = !no_skipna;
     PG_ASSIGN_OR_RETURN(g.exec, pgtool::exec_options(common, "groupby"));

@@ -10,25 +10,25 @@ int main(int argc, char** argv) {
   pangeo::UploadOptions o;
   std::string source, dest;
   bool dry_run = false;
-  std::string threshold, part_size;
+
   app.add_option("SOURCE", source, "Zarr store directory, file, or - for a stream on stdin")->required();
   app.add_option("DEST", dest, "s3://BUCKET/PATH, gs://BUCKET/PATH, https://HOST/PATH or a local path")->required();
   app.add_option("--jobs", o.jobs, "Requests in flight (default 64)")->check(CLI::PositiveNumber);
   app.add_flag("--skip-existing", o.skip_existing, "Skip objects already there with the same size and MD5");
   app.add_flag("--dry-run", dry_run, "List what would be sent and send nothing");
-  app.add_option("--multipart-threshold", threshold, "Files at least this large go in parallel parts (default 64M)");
-  app.add_option("--part-size", part_size, "Size of each part of a multipart upload (default 16M, at least 5M on S3)");
+  pgtool::add_spec_option(app, "--multipart-threshold", o.multipart_threshold, pgtool::parse_size,
+                          "Files at least this large go in parallel parts (default 64M)");
+  pgtool::add_spec_option(app, "--part-size", o.part_size,
+                          [](const std::string& s) -> pangeo::Result<uint64_t> {
+                            PG_ASSIGN_OR_RETURN(uint64_t n, pgtool::parse_size(s));
+                            if (n == 0) return pangeo::invalid_argument("the part size must be positive");
+                            return n;
+                          },
+                          "Size of each part of a multipart upload (default 16M, at least 5M on S3)");
   pgtool::add_common_options(app, common,
                              pgtool::kOverwrite | pgtool::kQuiet | pgtool::kProgress | pgtool::kJson | pgtool::kRemote);
   return pgtool::run_tool("pg-upload", app, argc, argv, [&]() -> pangeo::Status {
     o.dry_run = dry_run;
-    if (!threshold.empty()) {
-      PG_ASSIGN_OR_RETURN(o.multipart_threshold, pangeo::parse_size(threshold));
-    }
-    if (!part_size.empty()) {
-      PG_ASSIGN_OR_RETURN(o.part_size, pangeo::parse_size(part_size));
-      if (o.part_size == 0) return pangeo::invalid_argument("--part-size must be positive");
-    }
     o.overwrite = common.overwrite;
     PG_ASSIGN_OR_RETURN(o.exec, pgtool::exec_options(common, "upload"));
     o.cloud = common.cloud;

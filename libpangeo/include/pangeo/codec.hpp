@@ -36,10 +36,6 @@ Result<std::unique_ptr<Codec>> make_codec(const Json& config, const DType& dtype
 // The ids make_codec knows, for help texts and tests.
 std::vector<std::string> codec_ids();
 
-// Parses the command-line compressor syntax ("none", "zlib:5", "blosc:zstd:3:shuffle", ...)
-// into a numcodecs configuration (null for none).
-Result<Json> parse_compressor_spec(const std::string& spec);
-
 // Checksums as numcodecs computes them.
 uint32_t crc32c(const uint8_t* data, size_t n, uint32_t crc = 0);
 

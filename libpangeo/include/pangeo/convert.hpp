@@ -36,10 +36,6 @@ struct ConvertPlan {
   uint64_t peak_memory = 0;  // estimated bytes in flight
 };
 
-// Parses "time=12,lat=-1,lon=-1".
-Result<std::map<std::string, int64_t>> parse_chunk_spec(const std::string& spec);
-// Parses "a,b,c".
-std::vector<std::string> split_list(const std::string& text);
 
 // `chunks` for a derived variable (a selection, an anomaly), unless they would be tiny
 // (under 1 MiB and not the whole variable), where default_chunks serves better.

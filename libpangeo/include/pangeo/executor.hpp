@@ -32,7 +32,4 @@ Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
 // The number of threads `options` resolves to.
 unsigned resolve_threads(const ExecOptions& options);
 
-// Parses sizes like "512M", "2G", "1048576", "64KiB".
-Result<uint64_t> parse_size(const std::string& text);
-
 }  // namespace pangeo

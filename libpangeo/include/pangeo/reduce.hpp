@@ -25,8 +25,6 @@ struct OpSpec {
   int ddof = 0;       // std, var
   bool skipna = true;
 };
-// "mean", "sum", "min", "max", "std", "var", "count", "median", "quantile:0.9".
-Result<OpSpec> parse_op(const std::string& text);
 
 struct ReduceOptions {
   std::vector<std::string> dims;  // dimensions to reduce
@@ -35,10 +33,16 @@ struct ReduceOptions {
   ExecOptions exec;
 };
 
+// Groups: by the values of a variable, by a component of a time coordinate (xarray's
+// groupby("time.month")), or by resampling periods (resample(time="MS")). Set `variable`
+// alone, `time_coordinate` with `component` (and `variable` naming "COORD.COMPONENT":
+// a variable of that name wins, as in xarray), or `time_coordinate` with `period`.
 struct GroupByOptions {
-  std::string by;        // time.month|time.season|time.year|time.dayofyear|time.day|time.hour|VAR
-  std::string resample;  // "time=day|month|season|year"
-  bool anomaly = false;  // each value minus its group's statistic
+  std::string variable;
+  std::string time_coordinate;  // "time" also finds a CF time coordinate of another name
+  std::string component;        // one of time_component_names()
+  std::string period;           // one of resample_period_names()
+  bool anomaly = false;         // each value minus its group's statistic
   OpSpec op;
   ExecOptions exec;
 };
@@ -84,6 +88,10 @@ class DerivedReader : public DatasetReader {
   std::map<std::string, Compute> computes_;
   std::map<std::string, Shape> chunks_;
 };
+
+// The names of the time components and resampling periods groupby_dataset knows.
+std::vector<std::string> time_component_names();  // month, season, year, dayofyear, day, hour
+std::vector<std::string> resample_period_names();  // day, month, season, year
 
 // The dtype xarray decodes a variable to (masking and packing make floats).
 DType decoded_dtype(const Variable& v);

@@ -11,11 +11,20 @@
 
 namespace pangeo {
 
+// One dimension's selection: one item (the dimension is dropped, as xarray does for a
+// scalar), a list of items, or a slice with bounds as text ("" for an open end).
+struct Selector {
+  std::string dim;
+  enum class Kind { kItems, kSlice } kind = Kind::kItems;
+  std::vector<std::string> items;
+  std::string start, stop, step;  // step: positions only
+};
+
 struct SelectOptions {
-  std::vector<std::string> isel;  // "dim=SPEC": N, START:STOP[:STEP] (Python), comma list
-  std::vector<std::string> sel;   // "dim=SPEC": LABEL, A:B (inclusive), comma list
-  std::string method;             // "" (exact) or "nearest"
-  std::optional<double> tolerance;
+  std::vector<Selector> isel;  // positions: integers, Python semantics (negative from the end)
+  std::vector<Selector> sel;   // labels: numbers or CF time strings; slices inclusive
+  bool nearest = false;        // labels: the nearest value instead of an exact match
+  std::optional<double> tolerance;  // with nearest: the largest distance accepted
 };
 
 // The positions one dimension keeps, in output order; `scalar` drops the dimension

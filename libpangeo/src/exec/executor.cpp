@@ -106,26 +106,4 @@ Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
   return error;
 }
 
-Result<uint64_t> parse_size(const std::string& text) {
-  size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  if (i == 0) return invalid_argument("bad size \"{}\" (expected e.g. 512M or 2G)", text);
-  double v;
-  try {
-    v = std::stod(text.substr(0, i));
-  } catch (const std::exception&) {
-    return invalid_argument("bad size \"{}\"", text);
-  }
-  std::string unit = text.substr(i);
-  for (auto& c : unit) c = char(std::toupper(static_cast<unsigned char>(c)));
-  double mult;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "K" || unit == "KB" || unit == "KIB") mult = 1024.0;
-  else if (unit == "M" || unit == "MB" || unit == "MIB") mult = 1024.0 * 1024;
-  else if (unit == "G" || unit == "GB" || unit == "GIB") mult = 1024.0 * 1024 * 1024;
-  else if (unit == "T" || unit == "TB" || unit == "TIB") mult = 1024.0 * 1024 * 1024 * 1024;
-  else return invalid_argument("bad size \"{}\" (units: K, M, G, T)", text);
-  return uint64_t(v * mult);
-}
-
 }  // namespace pangeo

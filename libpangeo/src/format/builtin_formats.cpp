@@ -176,7 +176,7 @@ Result<OutputFormat> output_format_for(const std::string& path, const std::strin
     if (explicit_format == "zarr") return OutputFormat::kZarr;
     if (explicit_format == "netcdf4" || explicit_format == "netcdf") return OutputFormat::kNetcdf4;
     if (explicit_format == "netcdf3") return OutputFormat::kNetcdf3;
-    return invalid_argument("--format {}: expected zarr, netcdf4 or netcdf3", explicit_format);
+    return invalid_argument("unknown output format \"{}\" (zarr, netcdf4 or netcdf3)", explicit_format);
   }
   if (path == "-") return OutputFormat::kZarr;  // the pipe format
   if (is_remote(path)) return OutputFormat::kZarr;  // object storage holds Zarr
@@ -190,7 +190,7 @@ Result<OutputFormat> output_format_for(const std::string& path, const std::strin
     auto holds = store_holds_dataset(std::make_shared<DirectoryStore>(p));
     if (holds.ok() && *holds) return OutputFormat::kZarr;
   }
-  return invalid_argument("{}: cannot tell the output format from the name; use a .nc or .zarr name or --format",
+  return invalid_argument("{}: cannot tell the output format from the name (.nc or .zarr)",
                           path);
 }
 

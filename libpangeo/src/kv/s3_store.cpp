@@ -138,7 +138,7 @@ Result<Credentials> find_credentials(bool gcs, const CloudOptions& options) {
   }
   if (!options.profile.empty() || !env("AWS_PROFILE").empty())
     return not_found("no credentials for profile \"{}\" in ~/.aws/credentials or ~/.aws/config", profile);
-  return not_found("no credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, use a profile, or --anon");
+  return not_found("no credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, use a profile, or read anonymously");
 }
 
 std::string find_region(const CloudOptions& options) {

@@ -9,33 +9,6 @@
 
 namespace pangeo {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string part;
-  while (std::getline(ss, part, ','))
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
-
-Result<std::map<std::string, int64_t>> parse_chunk_spec(const std::string& spec) {
-  std::map<std::string, int64_t> out;
-  for (const auto& item : split_list(spec)) {
-    auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) return invalid_argument("--chunks {}: expected DIM=N[,DIM=N...]", spec);
-    std::string dim = item.substr(0, eq), val = item.substr(eq + 1);
-    try {
-      size_t used = 0;
-      long long n = std::stoll(val, &used);
-      if (used != val.size() || (n < 1 && n != -1)) throw std::invalid_argument(val);
-      out[dim] = n;
-    } catch (const std::exception&) {
-      return invalid_argument("--chunks {}: \"{}\" is not a positive length or -1", spec, val);
-    }
-  }
-  return out;
-}
-
 Shape derived_chunks(const Variable& v, const Shape& chunks) {
   const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(v.dtype.itemsize, 1);
   if (chunks.size() != v.shape.size() || chunks.empty()) return default_chunks(v);
@@ -155,21 +128,21 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
     bool found = false;
     for (const auto& ref : all_variables(plan.schema))
       for (const auto& d : ref.var->dims) found |= d == dim;
-    if (!found) return invalid_argument("--chunks: no dimension \"{}\"", dim);
+    if (!found) return invalid_argument("chunks for \"{}\", which is no dimension", dim);
   }
   if (!opt.shards.empty() && (format != OutputFormat::kZarr || opt.zarr_format != 3))
-    return invalid_argument("--shards needs Zarr v3 output (--zarr-format 3)");
-  if (opt.zarr_format != 2 && opt.zarr_format != 3) return invalid_argument("--zarr-format must be 2 or 3");
+    return invalid_argument("shards need Zarr v3 output");
+  if (opt.zarr_format != 2 && opt.zarr_format != 3) return invalid_argument("Zarr format {}: 2 or 3", opt.zarr_format);
   for (const auto& [dim, n] : opt.shards) {
     bool found = false;
     for (const auto& ref : all_variables(plan.schema))
       for (const auto& d : ref.var->dims) found |= d == dim;
-    if (!found) return invalid_argument("--shards: no dimension \"{}\"", dim);
+    if (!found) return invalid_argument("shards for \"{}\", which is no dimension", dim);
   }
   if (format != OutputFormat::kZarr && opt.compressor && !opt.compressor->is_null()) {
     std::string id = opt.compressor->value("id", "");
     if (id != "zlib" && id != "gzip")
-      return invalid_argument("--compressor: netCDF output supports only none, zlib[:LEVEL] and gzip[:LEVEL]");
+      return invalid_argument("netCDF output compresses with zlib only, not {}", id);
   }
   set_output_storage(plan.schema, "", in, format, opt, in.format_name().rfind("Zarr", 0) == 0);
   const unsigned threads = resolve_threads(opt.exec);

@@ -125,7 +125,7 @@ Result<Grouping> period_grouping(DatasetReader& in, const std::string& name, con
   const Period* period = nullptr;
   for (const auto& p : kPeriods)
     if (what == p.name) period = &p;
-  if (!period) return invalid_argument("cannot resample to \"{}\": expected day, month, season or year", what);
+  if (!period) return invalid_argument("cannot resample to \"{}\": expected {}", what, fmt::join(resample_period_names(), ", "));
   PG_ASSIGN_OR_RETURN(TimeAxis axis, read_time_axis(in, name));
   const Calendar cal = axis.units.calendar();
   auto value_of = [&](const DateTime& d) {
@@ -160,7 +160,7 @@ Result<Grouping> component_grouping(DatasetReader& in, const std::string& name, 
   const Component* comp = nullptr;
   for (const auto& c : kComponents)
     if (what == c.name) comp = &c;
-  if (!comp) return invalid_argument("cannot group by time.{}: expected month, season, year, dayofyear, day or hour", what);
+  if (!comp) return invalid_argument("cannot group by {}.{}: expected {}", name, what, fmt::join(time_component_names(), ", "));
   PG_ASSIGN_OR_RETURN(TimeAxis axis, read_time_axis(in, name));
   std::vector<int64_t> keys;
   for (const auto& d : axis.dates) keys.push_back(comp->key(d, axis.units.calendar()));
@@ -189,7 +189,7 @@ Result<Grouping> component_grouping(DatasetReader& in, const std::string& name, 
 Result<Grouping> variable_grouping(DatasetReader& in, const std::string& name) {
   PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(in.root(), name));
   const Variable& v = *ref.var;
-  if (v.rank() != 1) return invalid_argument("--by {}: group by a 1-D variable", name);
+  if (v.rank() != 1) return invalid_argument("cannot group by \"{}\": it is not 1-D", name);
   Grouping g;
   g.dim = v.dims[0];
   g.coord_name = name == g.dim ? name + "_groups" : name;
@@ -214,17 +214,11 @@ Shape ov_chunks(const Group& out, const std::string& name) { return out.find_var
 namespace {
 
 Result<Grouping> grouping_for(DatasetReader& in, const GroupByOptions& o) {
-  if (o.by.empty() == o.resample.empty()) return invalid_argument("give one of --by and --resample");
-  if (!o.resample.empty()) {
-    auto eq = o.resample.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return invalid_argument("--resample {}: expected time=day|month|season|year", o.resample);
-    return period_grouping(in, o.resample.substr(0, eq), o.resample.substr(eq + 1));
-  } else if (auto dot = o.by.find('.'); dot != std::string::npos && !in.root().find_var(o.by)) {
-    return component_grouping(in, o.by.substr(0, dot), o.by.substr(dot + 1));
-  } else {
-    return variable_grouping(in, o.by);
-  }
+  if (!o.period.empty()) return period_grouping(in, o.time_coordinate, o.period);
+  if (!o.component.empty() && !in.root().find_var(o.variable))
+    return component_grouping(in, o.time_coordinate, o.component);
+  if (o.variable.empty()) return invalid_argument("no grouping given");
+  return variable_grouping(in, o.variable);
 }
 
 // The variables to reduce (each grouped dimension mapped to its groups); `out` receives
@@ -239,7 +233,7 @@ std::vector<Work> grouped_work(const Group& root, const Grouping& g, const Group
       add_dims_of(out, v);
       continue;
     }
-    if (!v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords) || v.name == o.by) {
+    if (!v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords) || v.name == o.variable) {
       if (o.anomaly) {
         out.vars.push_back(v);
         add_dims_of(out, v);
@@ -355,13 +349,25 @@ std::unique_ptr<DatasetReader> anomaly_reader(std::shared_ptr<DatasetReader> in,
 
 }  // namespace
 
+std::vector<std::string> time_component_names() {
+  std::vector<std::string> out;
+  for (const auto& c : kComponents) out.emplace_back(c.name);
+  return out;
+}
+
+std::vector<std::string> resample_period_names() {
+  std::vector<std::string> out;
+  for (const auto& p : kPeriods) out.emplace_back(p.name);
+  return out;
+}
+
 Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetReader> in, const GroupByOptions& o) {
   PG_ASSIGN_OR_RETURN(Grouping g, grouping_for(*in, o));
   Group out = copy_group_header(in->root(), !o.anomaly);
   std::vector<Work> work = grouped_work(in->root(), g, o, out);
   if (work.empty()) return invalid_argument("no numeric variable has the dimension \"{}\"", g.dim);
   for (auto& x : g.group_of)
-    if (x < 0) return unsupported("--by {}: missing values in the grouping variable", o.by);
+    if (x < 0) return unsupported("the grouping variable \"{}\" has missing values", o.variable);
   PG_ASSIGN_OR_RETURN(std::vector<NdArray> stats, reduce_arrays(*in, work, o.op, o.exec));
 
   if (o.anomaly) return anomaly_reader(in, g, std::move(out), work, std::move(stats));

@@ -7,31 +7,6 @@
 
 namespace pangeo {
 
-Result<OpSpec> parse_op(const std::string& text) {
-  OpSpec s;
-  static const std::pair<const char*, ReduceOp> names[] = {
-      {"mean", ReduceOp::kMean}, {"sum", ReduceOp::kSum}, {"min", ReduceOp::kMin},     {"max", ReduceOp::kMax},
-      {"std", ReduceOp::kStd},   {"var", ReduceOp::kVar}, {"count", ReduceOp::kCount}, {"median", ReduceOp::kMedian}};
-  for (auto& [n, op] : names)
-    if (text == n) {
-      s.op = op;
-      return s;
-    }
-  if (text.rfind("quantile:", 0) == 0) {
-    s.op = ReduceOp::kQuantile;
-    try {
-      size_t used = 0;
-      s.q = std::stod(text.substr(9), &used);
-      if (used != text.size() - 9) throw std::invalid_argument(text);
-    } catch (const std::exception&) {
-      return invalid_argument("--op {}: the quantile must be a number", text);
-    }
-    if (!(s.q >= 0 && s.q <= 1)) return invalid_argument("--op {}: the quantile must be within 0..1", text);
-    return s;
-  }
-  return invalid_argument("--op {}: expected mean, sum, min, max, std, var, count, median or quantile:Q", text);
-}
-
 DType decoded_dtype(const Variable& v) {
   bool masked = v.attrs.find("_FillValue") || v.attrs.find("missing_value");
   bool packed = v.attrs.find("scale_factor") || v.attrs.find("add_offset");
@@ -67,7 +42,7 @@ Result<std::vector<double>> cos_lat_weights(DatasetReader& in, std::string* lat_
       return lat;
     }
   }
-  return not_found("--weights cos-lat: no latitude coordinate (a 1-D \"lat\"/\"latitude\" or units degrees_north)");
+  return not_found("no latitude coordinate for cos-lat weights (a 1-D \"lat\"/\"latitude\" or units degrees_north)");
 }
 
 }  // namespace
@@ -75,19 +50,19 @@ Result<std::vector<double>> cos_lat_weights(DatasetReader& in, std::string* lat_
 Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetReader> in, const ReduceOptions& o) {
   const Group& root = in->root();
   for (const auto& d : o.dims)
-    if (!root.find_dim(d)) return not_found("--dim: no dimension \"{}\"", d);
-  if (o.dims.empty()) return invalid_argument("--dim: name the dimensions to reduce");
+    if (!root.find_dim(d)) return not_found("no dimension \"{}\"", d);
+  if (o.dims.empty()) return invalid_argument("no dimensions to reduce");
   std::string wdim;
   std::vector<double> wvals;
   const Variable* wvar = nullptr;
   if (!o.weights.empty()) {
-    if (o.op.op != ReduceOp::kMean && o.op.op != ReduceOp::kSum) return invalid_argument("--weights works with --op mean or sum");
+    if (o.op.op != ReduceOp::kMean && o.op.op != ReduceOp::kSum) return invalid_argument("weights apply to means and sums only");
     if (o.weights == "cos-lat") {
       PG_ASSIGN_OR_RETURN(wvals, cos_lat_weights(*in, &wdim));
     } else {
       wvar = root.find_var(o.weights);
-      if (!wvar) return not_found("--weights: no variable \"{}\"", o.weights);
-      if (wvar->rank() != 1) return unsupported("--weights {}: a 1-D weight variable (or cos-lat)", o.weights);
+      if (!wvar) return not_found("no weight variable \"{}\"", o.weights);
+      if (wvar->rank() != 1) return unsupported("weight variable \"{}\" is not 1-D", o.weights);
       wdim = wvar->dims[0];
       PG_ASSIGN_OR_RETURN(wvals, read_coordinate(*in, o.weights));
       for (auto& x : wvals)

@@ -238,7 +238,7 @@ Status exact_variable(DatasetReader& in, const Work& wk, const OpSpec& op, const
   uint64_t budget = exec.memory_budget ? exec.memory_budget : (4ull << 30);
   if (need > budget)
     return resource_exhausted(
-        "an exact {} needs {} MiB per block of output cells, more than the memory budget of {} MiB (raise --memory)",
+        "an exact {} needs {} MiB per block of output cells, more than the memory budget of {} MiB",
         op.op == ReduceOp::kMedian ? "median" : "quantile", need >> 20, budget >> 20);
   const double q = op.op == ReduceOp::kMedian ? 0.5 : op.q;
   auto task = [&](uint64_t i) -> Status {

@@ -10,11 +10,11 @@ namespace pangeo {
 Result<std::unique_ptr<DatasetReader>> rolling_dataset(std::shared_ptr<DatasetReader> in, const RollingOptions& o) {
   const Group& root = in->root();
   const Dimension* dim = root.find_dim(o.dim);
-  if (!dim) return not_found("--rolling: no dimension \"{}\"", o.dim);
-  if (o.window < 1) return invalid_argument("--rolling {}: the window must be at least 1", o.dim);
+  if (!dim) return not_found("no dimension \"{}\"", o.dim);
+  if (o.window < 1) return invalid_argument("a rolling window along \"{}\" must be at least 1 long", o.dim);
   const uint64_t minp = o.min_periods.value_or(o.window);
-  if (minp < 1 || minp > o.window) return invalid_argument("--min-periods must be from 1 to the window length");
-  if (o.op.op == ReduceOp::kQuantile) return unsupported("--rolling with quantile");
+  if (minp < 1 || minp > o.window) return invalid_argument("the minimum periods must be from 1 to the window length");
+  if (o.op.op == ReduceOp::kQuantile) return unsupported("rolling quantiles");
   // Window [i - before, i + after]: trailing, or centred as xarray centres (the label sits
   // at window // 2 from the start).
   const int64_t before = o.center ? int64_t(o.window / 2) : int64_t(o.window) - 1;
@@ -71,7 +71,7 @@ Result<std::unique_ptr<DatasetReader>> rolling_dataset(std::shared_ptr<DatasetRe
       return out;
     });
   }
-  if (computes.empty()) return invalid_argument("--rolling: no numeric variable has the dimension \"{}\"", o.dim);
+  if (computes.empty()) return invalid_argument("no numeric variable has the dimension \"{}\"", o.dim);
   auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
   for (auto& [path, f] : computes) reader->set_compute(path, std::move(f), out.find_var(path)->storage.chunks);
   return std::unique_ptr<DatasetReader>(std::move(reader));

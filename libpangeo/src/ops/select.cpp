@@ -75,12 +75,6 @@ Result<TimeSpan> parse_time_label(const std::string& text, const TimeUnits& unit
 
 namespace {
 
-Result<std::pair<std::string, std::string>> split_assignment(const std::string& item, const char* option) {
-  auto eq = item.find('=');
-  if (eq == std::string::npos || eq == 0) return invalid_argument("{} {}: expected DIM=VALUE", option, item);
-  return std::make_pair(item.substr(0, eq), item.substr(eq + 1));
-}
-
 Result<int64_t> parse_int(const std::string& s, const std::string& ctx) {
   try {
     size_t used = 0;
@@ -104,19 +98,10 @@ Result<double> parse_number(const std::string& s, const std::string& ctx) {
 }
 
 // Python slice semantics for `n` elements.
-Result<std::vector<uint64_t>> python_slice(const std::string& spec, uint64_t n, const std::string& ctx) {
-  std::vector<std::string> parts;
-  size_t pos = 0;
-  while (true) {
-    size_t c = spec.find(':', pos);
-    parts.push_back(spec.substr(pos, c == std::string::npos ? std::string::npos : c - pos));
-    if (c == std::string::npos) break;
-    pos = c + 1;
-  }
-  if (parts.size() > 3) return invalid_argument("{}: bad slice \"{}\"", ctx, spec);
+Result<std::vector<uint64_t>> python_slice(const Selector& sel, uint64_t n, const std::string& ctx) {
   int64_t step = 1;
-  if (parts.size() == 3 && !parts[2].empty()) {
-    PG_ASSIGN_OR_RETURN(step, parse_int(parts[2], ctx));
+  if (!sel.step.empty()) {
+    PG_ASSIGN_OR_RETURN(step, parse_int(sel.step, ctx));
     if (step == 0) return invalid_argument("{}: slice step cannot be zero", ctx);
   }
   const int64_t len = int64_t(n);
@@ -127,23 +112,18 @@ Result<std::vector<uint64_t>> python_slice(const std::string& spec, uint64_t n, 
     if (step > 0) return std::clamp<int64_t>(v, 0, len);
     return std::clamp<int64_t>(v, -1, len - 1);
   };
-  PG_ASSIGN_OR_RETURN(int64_t start, bound(parts[0], true));
-  PG_ASSIGN_OR_RETURN(int64_t stop, bound(parts.size() > 1 ? parts[1] : "", false));
+  PG_ASSIGN_OR_RETURN(int64_t start, bound(sel.start, true));
+  PG_ASSIGN_OR_RETURN(int64_t stop, bound(sel.stop, false));
   std::vector<uint64_t> out;
   for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) out.push_back(uint64_t(i));
   return out;
 }
 
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (true) {
-    size_t c = s.find(',', pos);
-    out.push_back(s.substr(pos, c == std::string::npos ? std::string::npos : c - pos));
-    if (c == std::string::npos) break;
-    pos = c + 1;
-  }
-  return out;
+// How a selection reads in messages: "lat=-5:5", "time=1982".
+std::string describe(const Selector& s) {
+  if (s.kind == Selector::Kind::kSlice)
+    return fmt::format("{}={}:{}{}", s.dim, s.start, s.stop, s.step.empty() ? "" : ":" + s.step);
+  return fmt::format("{}={}", s.dim, fmt::join(s.items, ","));
 }
 
 // Coordinate facts for label selection.
@@ -160,7 +140,7 @@ Result<Axis> load_axis(DatasetReader& in, const std::string& dim) {
   a.dim = dim;
   const Variable* v = in.root().find_var(dim);
   if (!v || v->rank() != 1 || v->dims[0] != dim)
-    return invalid_argument("--sel {}: no coordinate variable \"{}\" to select labels from", dim, dim);
+    return invalid_argument("no coordinate variable \"{}\" to select labels from", dim);
   PG_ASSIGN_OR_RETURN(a.values, read_coordinate(in, dim));
   if (is_time_variable(*v)) {
     auto tu = TimeUnits::parse(*v->attrs.text("units"), v->attrs.text("calendar").value_or(""));
@@ -186,8 +166,7 @@ Result<double> parse_label(const Axis& a, const std::string& s, TimeSpan* span) 
     PG_ASSIGN_OR_RETURN(*span, parse_time_label(s, *a.time));
     return span->start;
   }
-  std::string ctx = "--sel " + a.dim;
-  PG_ASSIGN_OR_RETURN(double v, parse_number(s, ctx));
+  PG_ASSIGN_OR_RETURN(double v, parse_number(s, a.dim));
   span->start = span->end = v;
   span->exact = true;
   return v;
@@ -212,32 +191,32 @@ std::string show(const Axis& a, double x) {
 
 Result<uint64_t> pick_one(const Axis& a, double x, const TimeSpan& span, const SelectOptions& o, const std::string& text) {
   const auto& v = a.values;
-  if (o.method == "nearest") {
+  if (o.nearest) {
     size_t best = 0;
     // Ties go to the later position, as pandas' get_indexer(method="nearest") breaks them.
     for (size_t i = 1; i < v.size(); ++i)
       if (std::fabs(v[i] - x) <= std::fabs(v[best] - x)) best = i;
-    if (v.empty()) return invalid_argument("--sel {}: empty coordinate", a.dim);
+    if (v.empty()) return invalid_argument("{}: empty coordinate", a.dim);
     double tol = o.tolerance ? *o.tolerance * (a.time ? a.time->unit_seconds() : 1.0) : INFINITY;
     if (std::fabs(v[best] - x) > tol)
-      return not_found("--sel {}={}: no value within tolerance {} (nearest is {})", a.dim, text, *o.tolerance, show(a, v[best]));
+      return not_found("{}={}: no value within tolerance {} (nearest is {})", a.dim, text, *o.tolerance, show(a, v[best]));
     return uint64_t(best);
   }
   for (size_t i = 0; i < v.size(); ++i)
     if (v[i] == x || (a.time && span.exact && std::fabs(v[i] - x) < 1e-6)) return uint64_t(i);
-  return not_found("--sel {}={}: no such label (the coordinate runs from {} to {})", a.dim, text,
+  return not_found("{}={}: no such label (the coordinate runs from {} to {})", a.dim, text,
                    v.empty() ? "?" : show(a, v.front()), v.empty() ? "?" : show(a, v.back()));
 }
 
-Result<DimIndexer> label_selection(DatasetReader& in, const std::string& dim, const std::string& spec,
-                                   const SelectOptions& o) {
+Result<DimIndexer> label_selection(DatasetReader& in, const Selector& sel, const SelectOptions& o) {
+  const std::string& dim = sel.dim;
   PG_ASSIGN_OR_RETURN(Axis a, load_axis(in, dim));
   DimIndexer out;
   out.dim = dim;
-  const std::string ctx = "--sel " + dim + "=" + spec;
-  if (spec.find(':') != std::string::npos) {
-    size_t c = spec.find(':');
-    std::string lo_s = spec.substr(0, c), hi_s = spec.substr(c + 1);
+  const std::string ctx = describe(sel);
+  if (sel.kind == Selector::Kind::kSlice) {
+    const std::string& lo_s = sel.start;
+    const std::string& hi_s = sel.stop;
     if (!a.increasing && !a.decreasing) return invalid_argument("{}: slice on a non-monotonic coordinate \"{}\"", ctx, dim);
     double lo = -INFINITY, hi = INFINITY;
     TimeSpan s;
@@ -282,12 +261,12 @@ Result<DimIndexer> label_selection(DatasetReader& in, const std::string& dim, co
                                             show(a, a.values.front()), show(a, a.values.back()));
     return out;
   }
-  auto items = split_commas(spec);
+  const auto& items = sel.items;
   for (const auto& item : items) {
     TimeSpan s;
     PG_ASSIGN_OR_RETURN(double x, parse_label(a, item, &s));
     if (a.longitude && !a.time) x = wrap_longitude(a, x);
-    if (a.time && o.method.empty() && !s.exact) {
+    if (a.time && !o.nearest && !s.exact) {
       // A partial date without --method selects its whole period (xarray's partial
       // string indexing); a date that is exactly one of the values selects it.
       std::vector<uint64_t> in_period;
@@ -310,18 +289,18 @@ Result<DimIndexer> label_selection(DatasetReader& in, const std::string& dim, co
   return out;
 }
 
-Result<DimIndexer> position_selection(const Group& root, const std::string& dim, const std::string& spec) {
-  const Dimension* d = root.find_dim(dim);
-  if (!d) return not_found("--isel: no dimension \"{}\"", dim);
+Result<DimIndexer> position_selection(const Group& root, const Selector& sel) {
+  const Dimension* d = root.find_dim(sel.dim);
+  if (!d) return not_found("no dimension \"{}\"", sel.dim);
   DimIndexer out;
-  out.dim = dim;
-  const std::string ctx = "--isel " + dim + "=" + spec;
-  if (spec.find(':') != std::string::npos) {
-    PG_ASSIGN_OR_RETURN(out.index, python_slice(spec, d->size, ctx));
+  out.dim = sel.dim;
+  const std::string ctx = describe(sel);
+  if (sel.kind == Selector::Kind::kSlice) {
+    PG_ASSIGN_OR_RETURN(out.index, python_slice(sel, d->size, ctx));
     if (out.index.empty()) return invalid_argument("{}: selects nothing", ctx);
     return out;
   }
-  auto items = split_commas(spec);
+  const auto& items = sel.items;
   for (const auto& item : items) {
     PG_ASSIGN_OR_RETURN(int64_t i, parse_int(item, ctx));
     int64_t j = i < 0 ? i + int64_t(d->size) : i;
@@ -336,24 +315,20 @@ Result<DimIndexer> position_selection(const Group& root, const std::string& dim,
 }  // namespace
 
 Result<std::vector<DimIndexer>> resolve_selection(DatasetReader& in, const SelectOptions& o) {
-  if (!o.method.empty() && o.method != "nearest")
-    return invalid_argument("--method {}: only \"nearest\" is supported", o.method);
-  if (o.tolerance && o.method.empty()) return invalid_argument("--tolerance needs --method nearest");
+  if (o.tolerance && !o.nearest) return invalid_argument("a tolerance applies to nearest-label selection only");
   std::vector<DimIndexer> out;
   auto seen = [&](const std::string& dim) {
     return std::any_of(out.begin(), out.end(), [&](const DimIndexer& x) { return x.dim == dim; });
   };
-  for (const auto& item : o.isel) {
-    PG_ASSIGN_OR_RETURN(auto kv, split_assignment(item, "--isel"));
-    if (seen(kv.first)) return invalid_argument("dimension \"{}\" selected twice", kv.first);
-    PG_ASSIGN_OR_RETURN(DimIndexer d, position_selection(in.root(), kv.first, kv.second));
+  for (const auto& sel : o.isel) {
+    if (seen(sel.dim)) return invalid_argument("dimension \"{}\" selected twice", sel.dim);
+    PG_ASSIGN_OR_RETURN(DimIndexer d, position_selection(in.root(), sel));
     out.push_back(std::move(d));
   }
-  for (const auto& item : o.sel) {
-    PG_ASSIGN_OR_RETURN(auto kv, split_assignment(item, "--sel"));
-    if (seen(kv.first)) return invalid_argument("dimension \"{}\" selected twice", kv.first);
-    if (!in.root().find_dim(kv.first)) return not_found("--sel: no dimension \"{}\"", kv.first);
-    PG_ASSIGN_OR_RETURN(DimIndexer d, label_selection(in, kv.first, kv.second, o));
+  for (const auto& sel : o.sel) {
+    if (seen(sel.dim)) return invalid_argument("dimension \"{}\" selected twice", sel.dim);
+    if (!in.root().find_dim(sel.dim)) return not_found("no dimension \"{}\"", sel.dim);
+    PG_ASSIGN_OR_RETURN(DimIndexer d, label_selection(in, sel, o));
     out.push_back(std::move(d));
   }
   return out;

@@ -101,11 +101,16 @@ TEST(Codecs, RoundTripEveryCodec) {
     std::memcpy(data.data() + 4 * i, &f, 4);
   }
   DType f4 = DType::of(DTypeKind::kFloat32);
-  for (const char* spec : {"zlib:1", "gzip:9", "zstd:3", "lz4", "bz2:9", "blosc:zstd:3:shuffle", "blosc:lz4:5:bitshuffle",
-                           "blosc:lz4hc:9:noshuffle", "blosc:zlib:1", "blosc:blosclz:5"}) {
-    auto cfg = parse_compressor_spec(spec);
-    ASSERT_TRUE(cfg.ok()) << spec;
-    auto codec = make_codec(*cfg, f4);
+  for (const Json& cfg : {Json{{"id", "zlib"}, {"level", 1}}, Json{{"id", "gzip"}, {"level", 9}},
+                          Json{{"id", "zstd"}, {"level", 3}}, Json{{"id", "lz4"}, {"acceleration", 1}},
+                          Json{{"id", "bz2"}, {"level", 9}},
+                          Json{{"id", "blosc"}, {"cname", "zstd"}, {"clevel", 3}, {"shuffle", 1}, {"blocksize", 0}},
+                          Json{{"id", "blosc"}, {"cname", "lz4"}, {"clevel", 5}, {"shuffle", 2}, {"blocksize", 0}},
+                          Json{{"id", "blosc"}, {"cname", "lz4hc"}, {"clevel", 9}, {"shuffle", 0}, {"blocksize", 0}},
+                          Json{{"id", "blosc"}, {"cname", "zlib"}, {"clevel", 1}, {"shuffle", 1}, {"blocksize", 0}},
+                          Json{{"id", "blosc"}, {"cname", "blosclz"}, {"clevel", 5}, {"shuffle", 1}, {"blocksize", 0}}}) {
+    const std::string spec = cfg.dump();
+    auto codec = make_codec(cfg, f4);
     ASSERT_TRUE(codec.ok()) << spec;
     auto enc = (*codec)->encode(data);
     ASSERT_TRUE(enc.ok()) << spec;
@@ -149,18 +154,6 @@ TEST(Codecs, Crc32cKnownValue) {
   EXPECT_EQ(crc32c(zeros.data(), zeros.size()), 0x8a9136aau);
   const char* s = "123456789";
   EXPECT_EQ(crc32c(reinterpret_cast<const uint8_t*>(s), 9), 0xe3069283u);
-}
-
-TEST(CompressorSpec, ParsesAndRejects) {
-  auto b = parse_compressor_spec("blosc:zstd:3:shuffle");
-  ASSERT_TRUE(b.ok());
-  EXPECT_EQ((*b)["cname"], "zstd");
-  EXPECT_EQ((*b)["clevel"], 3);
-  EXPECT_EQ((*b)["shuffle"], 1);
-  EXPECT_TRUE(parse_compressor_spec("none")->is_null());
-  EXPECT_FALSE(parse_compressor_spec("blosc:brotli").ok());
-  EXPECT_FALSE(parse_compressor_spec("zlib:11").ok());
-  EXPECT_FALSE(parse_compressor_spec("snappy").ok());
 }
 
 }  // namespace

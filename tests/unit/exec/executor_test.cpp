@@ -65,11 +65,3 @@ TEST(Executor, StopRequestCancels) {
   EXPECT_EQ(s.code(), ErrorCode::kCancelled);
 }
 
-TEST(Executor, ParsesSizes) {
-  EXPECT_EQ(*parse_size("512M"), 512ull << 20);
-  EXPECT_EQ(*parse_size("2G"), 2ull << 30);
-  EXPECT_EQ(*parse_size("64KiB"), 64ull << 10);
-  EXPECT_EQ(*parse_size("1000"), 1000ull);
-  EXPECT_FALSE(parse_size("lots").ok());
-  EXPECT_FALSE(parse_size("5Q").ok());
-}

@@ -5,16 +5,6 @@
 
 using namespace pangeo;
 
-TEST(Convert, ChunkSpec) {
-  auto c = parse_chunk_spec("time=12,lat=-1");
-  ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->at("time"), 12);
-  EXPECT_EQ(c->at("lat"), -1);
-  EXPECT_FALSE(parse_chunk_spec("time").ok());
-  EXPECT_FALSE(parse_chunk_spec("time=0").ok());
-  EXPECT_FALSE(parse_chunk_spec("time=x").ok());
-}
-
 TEST(Convert, DefaultChunksKeepTrailingDimensionsWhole) {
   Variable v;
   v.dtype = DType::of(DTypeKind::kFloat32);

@@ -82,6 +82,15 @@ int zarr_write_rank(const std::string& key) {
   return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == "zarr.json" ? 1 : 0;
 }
 
+const NdArray& full_size_chunk(const NdArray& data, const Box& box, const Shape& chunks, const Bytes& fill,
+                               NdArray& padded) {
+  if (box.count == chunks) return data;
+  padded = NdArray(data.dtype, chunks);
+  padded.fill_with(fill);
+  copy_region(data, box.start, padded, box.start, box);
+  return padded;
+}
+
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
   std::string text(b.begin(), b.end());
   try {

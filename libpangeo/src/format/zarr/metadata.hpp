@@ -33,6 +33,12 @@ Status name_dimensions(Group& g, Variable& v, const Json& names);
 // part, UCS-4 text by code point, bytes untouched).
 void to_native_order(NdArray& a);
 
+// The chunk at `box` as stored: Zarr keeps full-size chunks, so an edge chunk is copied
+// into `padded` (filled with `fill` around it) and that is returned; a whole chunk is
+// returned as it is.
+const NdArray& full_size_chunk(const NdArray& data, const Box& box, const Shape& chunks, const Bytes& fill,
+                               NdArray& padded);
+
 // Parses metadata JSON; bare NaN/Infinity/-Infinity (as Python writes them) are accepted.
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
 

@@ -38,24 +38,16 @@ class ZarrV2Writer final : public DatasetWriter {
     WriterArray& a = it->second;
     const size_t rank = a.shape.size();
     Shape idx(rank);
-    bool full = true;
     for (size_t d = 0; d < rank; ++d) {
       if (box.start[d] % a.chunks[d] != 0) return internal_error("zarr: unaligned write to \"{}\"", path);
       idx[d] = box.start[d] / a.chunks[d];
-      if (box.count[d] != a.chunks[d]) full = false;
     }
     const std::string key = ChunkKeyEncoding{}.key(a.key, idx);
     auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, key)); };
-    const NdArray* src = &data;
     NdArray padded;
-    if (!full) {  // edge chunk: zarr stores full-size chunks, padded with the fill value
-      padded = NdArray(a.dtype, a.chunks);
-      padded.fill_with(a.fill);
-      copy_region(data, box.start, padded, box.start, Box{box.start, box.count});
-      src = &padded;
-    }
+    const NdArray& full = full_size_chunk(data, box, a.chunks, a.fill, padded);
     Bytes scratch;
-    auto encoded = encode_v2_chunk(a.pipeline, *src, scratch);
+    auto encoded = encode_v2_chunk(a.pipeline, full, scratch);
     if (!encoded.ok()) return ctx(encoded.status());
     return ctx(store_->put(key, **encoded));
   }

@@ -47,14 +47,8 @@ class ZarrV3Writer final : public DatasetWriter {
     for (size_t d = 0; d < rank; ++d) idx[d] = box.start[d] / a.chunks[d];
     const std::string key = ChunkKeyEncoding{"c", "/"}.key(a.key, idx);
     auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, key)); };
-    // The chunk (or shard) at full size: edge chunks are padded with the fill value.
     NdArray padded;
-    if (box.count != a.chunks) {
-      padded = NdArray(a.dtype, a.chunks);
-      padded.fill_with(a.fill);
-      copy_region(data, box.start, padded, box.start, box);
-    }
-    const NdArray& full = box.count != a.chunks ? padded : data;
+    const NdArray& full = full_size_chunk(data, box, a.chunks, a.fill, padded);
     if (a.inner.empty()) {
       auto enc = encode_v3_chunk(*a.chain, full);
       if (!enc.ok()) return ctx(enc.status());
