@@ -196,3 +196,18 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   pg-reduce "http://127.0.0.1:$port/sharded.zarr" --dim time -o http.nc
   "$SRC/tests/interop/assert_identical.py" local.nc http.nc
 }
+
+@test "the store conformance suite passes on the S3 store and the HTTP store" {
+  port=$(free_port)
+  mkdir -p served
+  (cd served && exec $PY -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+  echo $! > proxy.pid
+  for i in $(seq 50); do $PY -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.2; done
+  run env AWS_ENDPOINT_URL="$E" PANGEO_TEST_S3_URL=s3://bucket/conformance \
+    PANGEO_TEST_HTTP_URL="http://127.0.0.1:$port" PANGEO_TEST_HTTP_DIR="$PWD/served" \
+    "$SRC/build/tests/unit_tests" --gtest_filter='*StoreConformance*/s3:*StoreConformance*/http' --gtest_brief=1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"PASSED"*"10 tests"* ]]
+  [[ "$output" != *SKIPPED* ]]
+}

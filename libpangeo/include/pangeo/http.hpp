@@ -22,6 +22,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   long status = 0;
+  std::string url;  // where the answer came from, after redirects
   std::map<std::string, std::string> headers;  // lower-case names
   Bytes body;
 };

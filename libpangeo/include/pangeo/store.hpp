@@ -131,7 +131,7 @@ class MetadataLastStore : public Store {
   Result<std::optional<Bytes>> get(const std::string& key) override;
   Status put(const std::string& key, const Bytes& value) override;
   Status erase(const std::string& key) override { return inner_->erase(key); }
-  Result<std::vector<std::string>> list(const std::string& prefix) override { return inner_->list(prefix); }
+  Result<std::vector<std::string>> list(const std::string& prefix) override;  // held keys too
   std::string describe() const override { return inner_->describe(); }
   Status flush();
 

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,13 +31,16 @@ Result<std::optional<uint64_t>> Store::size(const std::string& key) {
 Result<Bytes> read_file(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return not_found("{}: no such file", path.string());
+    if (errno == ENOENT || errno == ENOTDIR) return not_found("{}: no such file", path.string());
     return io_error("{}: {}", path.string(), std::strerror(errno));
   }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return io_error("{}: is a directory", path.string());
+  }
   Bytes out;
-  off_t end = ::lseek(fd, 0, SEEK_END);
-  if (end > 0) out.reserve(size_t(end));
-  ::lseek(fd, 0, SEEK_SET);
+  if (S_ISREG(st.st_mode)) out.reserve(size_t(st.st_size));
   uint8_t buf[1 << 16];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -76,9 +80,15 @@ Result<std::optional<Bytes>> DirectoryStore::get_range(const std::string& key, u
   PG_ASSIGN_OR_RETURN(fs::path p, path_of(key));
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return std::optional<Bytes>();
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<Bytes>();
     return io_error("{}: {}", p.string(), std::strerror(errno));
   }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {  // a directory holds no value
+    ::close(fd);
+    return std::optional<Bytes>();
+  }
+  if (S_ISREG(st.st_mode)) length = std::min<uint64_t>(length, offset < uint64_t(st.st_size) ? uint64_t(st.st_size) - offset : 0);
   Bytes out(length);
   uint64_t got = 0;
   while (got < length) {
@@ -192,6 +202,16 @@ Status MetadataLastStore::put(const std::string& key, const Bytes& value) {
   std::lock_guard lock(mu_);
   held_[key] = value;
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> MetadataLastStore::list(const std::string& prefix) {
+  PG_ASSIGN_OR_RETURN(std::vector<std::string> keys, inner_->list(prefix));
+  std::lock_guard lock(mu_);
+  for (const auto& [key, value] : held_)
+    if (key.compare(0, prefix.size(), prefix) == 0) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 Status MetadataLastStore::flush() {

@@ -148,6 +148,7 @@ Result<HttpResponse> http_perform(const HttpRequest& request, const RetryPolicy&
       return io_error("{} {}: {}", req.method, req.url, last_error);
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
+    if (char* where = nullptr; curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &where) == CURLE_OK && where) resp.url = where;
     if (resp.status >= 500 || resp.status == 429) {
       last_error = fmt::format("HTTP {}", resp.status);
       continue;

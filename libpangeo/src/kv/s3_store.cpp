@@ -15,6 +15,14 @@
 namespace pangeo {
 
 namespace {
+// The requested range of a whole value, for servers that answer a ranged GET with 200
+// and everything.
+Bytes slice_whole_body(const Bytes& body, uint64_t offset, uint64_t length) {
+  const size_t from = size_t(std::min<uint64_t>(offset, body.size()));
+  const size_t to = size_t(std::min<uint64_t>(body.size(), from + std::min<uint64_t>(length, body.size())));
+  return Bytes(body.begin() + from, body.begin() + to);
+}
+
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
@@ -277,11 +285,7 @@ Result<std::optional<Bytes>> S3Store::get_range(const std::string& key, uint64_t
   if (r.status == 404) return std::optional<Bytes>();
   if (r.status == 416) return std::optional<Bytes>(Bytes());
   PG_RETURN_IF_ERROR(check(r, "GET", url));
-  if (r.status == 200 && r.body.size() > length) {  // a server that ignored the range
-    Bytes part(r.body.begin() + std::min<size_t>(offset, r.body.size()),
-               r.body.begin() + std::min<size_t>(offset + length, r.body.size()));
-    return std::optional<Bytes>(std::move(part));
-  }
+  if (r.status == 200) return std::optional<Bytes>(slice_whole_body(r.body, offset, length));
   return std::optional<Bytes>(std::move(r.body));
 }
 
@@ -400,28 +404,42 @@ std::string HttpStore::url(const std::string& key) const {
   return key.empty() ? b : b + "/" + uri_encode(key, true);
 }
 
+namespace {
+
+// A web server redirects a name with a trailing slash added when the name is a directory,
+// then answers with a listing page: that is no value.
+bool is_missing(const HttpResponse& r, const std::string& asked) {
+  if (r.status == 404 || r.status == 403) return true;
+  return r.url.size() == asked.size() + 1 && r.url.back() == '/' && r.url.compare(0, asked.size(), asked) == 0;
+}
+
+}  // namespace
+
 Result<std::optional<Bytes>> HttpStore::get(const std::string& key) {
-  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"GET", url(key), {}, nullptr}, retry_, nullptr));
-  if (r.status == 404 || r.status == 403) return std::optional<Bytes>();
-  if (r.status >= 300) return io_error("GET {}: HTTP {}", url(key), r.status);
+  const std::string u = url(key);
+  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"GET", u, {}, nullptr}, retry_, nullptr));
+  if (is_missing(r, u)) return std::optional<Bytes>();
+  if (r.status >= 300) return io_error("GET {}: HTTP {}", u, r.status);
   return std::optional<Bytes>(std::move(r.body));
 }
 
 Result<std::optional<Bytes>> HttpStore::get_range(const std::string& key, uint64_t offset, uint64_t length) {
-  HttpRequest req{"GET", url(key), {{"Range", fmt::format("bytes={}-{}", offset, offset + length - 1)}}, nullptr};
+  if (length == 0) return Store::get_range(key, offset, length);
+  const std::string u = url(key);
+  HttpRequest req{"GET", u, {{"Range", fmt::format("bytes={}-{}", offset, offset + length - 1)}}, nullptr};
   PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(req, retry_, nullptr));
-  if (r.status == 404) return std::optional<Bytes>();
-  if (r.status >= 300) return io_error("GET {}: HTTP {}", url(key), r.status);
-  if (r.status == 200 && r.body.size() > length)
-    return std::optional<Bytes>(Bytes(r.body.begin() + std::min<size_t>(offset, r.body.size()),
-                                      r.body.begin() + std::min<size_t>(offset + length, r.body.size())));
+  if (is_missing(r, u)) return std::optional<Bytes>();
+  if (r.status == 416) return std::optional<Bytes>(Bytes());  // the range starts past the end
+  if (r.status >= 300) return io_error("GET {}: HTTP {}", u, r.status);
+  if (r.status == 200) return std::optional<Bytes>(slice_whole_body(r.body, offset, length));
   return std::optional<Bytes>(std::move(r.body));
 }
 
 Result<std::optional<uint64_t>> HttpStore::size(const std::string& key) {
-  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"HEAD", url(key), {}, nullptr}, retry_, nullptr));
-  if (r.status == 404) return std::optional<uint64_t>();
-  if (r.status >= 300) return io_error("HEAD {}: HTTP {}", url(key), r.status);
+  const std::string u = url(key);
+  PG_ASSIGN_OR_RETURN(HttpResponse r, http_perform(HttpRequest{"HEAD", u, {}, nullptr}, retry_, nullptr));
+  if (is_missing(r, u)) return std::optional<uint64_t>();
+  if (r.status >= 300) return io_error("HEAD {}: HTTP {}", u, r.status);
   return std::optional<uint64_t>(r.headers.count("content-length") ? std::stoull(r.headers["content-length"]) : 0);
 }
 

@@ -121,8 +121,8 @@ class ZarrV3Reader final : public DatasetReader {
       if (a->chunks.size() != v.shape.size()) return ctx(corrupt("chunk shape of the wrong rank"));
       const Json cke = m.value("chunk_key_encoding", Json{{"name", "default"}});
       const bool default_keys = cke.value("name", "default") == "default";
-      if (default_keys) a->keys.prefix = "c";
-      a->keys.separator = cke.value("configuration", Json::object()).value("separator", default_keys ? "/" : ".");
+      const std::string sep = cke.value("configuration", Json::object()).value("separator", default_keys ? "/" : ".");
+      a->keys = ChunkKeyEncoding{std::string(default_keys ? 1 : 0, 'c'), sep};
       auto chain = parse_v3_chain(m.at("codecs"), v.dtype, a->chunks);
       if (!chain.ok()) return ctx(chain.status());
       a->chain = std::move(chain).value();
