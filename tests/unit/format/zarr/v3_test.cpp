@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "../corpus.hpp"
+#include "../../corpus.hpp"
 #include "pangeo/format.hpp"
 
 namespace fs = std::filesystem;

@@ -1,7 +1,7 @@
 // Zarr v2 stores written by zarr-python 2 and 3 read with the values they hold.
 #include <gtest/gtest.h>
 
-#include "../corpus.hpp"
+#include "../../corpus.hpp"
 #include "pangeo/format.hpp"
 
 namespace fs = std::filesystem;
