@@ -42,79 +42,68 @@ Status put_multipart(S3Store& s3, const std::string& path, uint64_t size, const 
   return s3.complete_multipart("", upload_id, etags).status();
 }
 
-}  // namespace
-
-Result<UploadReport> upload(const std::string& source, const std::string& dest, const UploadOptions& o) {
-  UploadReport report;
-  const auto t0 = std::chrono::steady_clock::now();
-  // The source: a store whose keys are listed, or one file sent as one object.
-  std::shared_ptr<Store> src;
-  std::shared_ptr<TarStreamReader> stream;
-  std::string single_file;
-  if (source == "-") {
-    PG_ASSIGN_OR_RETURN(stream, TarStreamReader::start(0));
-    PG_RETURN_IF_ERROR(stream->verify_complete());
-    src = stream;
-  } else {
-    std::error_code ec;
-    if (!fs::exists(source, ec)) return not_found("{}: no such file or directory", source);
-    if (fs::is_directory(source, ec)) src = std::make_shared<DirectoryStore>(source);
-    else single_file = source;
-  }
-  const bool remote = dest.find("://") != std::string::npos && dest.rfind("file://", 0) != 0;
-  std::unique_ptr<AtomicOutput> local_out;
-  std::shared_ptr<Store> dst;
+// Where an upload goes: object storage (S3/GCS, with checked PUTs), another remote store,
+// or a local path written through an AtomicOutput.
+struct Destination {
+  std::string url;
+  bool remote = false;
+  std::shared_ptr<Store> store;
   std::shared_ptr<S3Store> s3;
+  std::string local_path() const { return url.rfind("file://", 0) == 0 ? url.substr(7) : url; }
+};
+
+Result<Destination> open_destination(const std::string& dest, const UploadOptions& o) {
+  Destination d;
+  d.url = dest;
+  d.remote = dest.find("://") != std::string::npos && dest.rfind("file://", 0) != 0;
   if (dest.rfind("s3://", 0) == 0 || dest.rfind("gs://", 0) == 0) {
-    PG_ASSIGN_OR_RETURN(s3, S3Store::open(dest, o.cloud));
-    dst = s3;
-  } else if (remote) {
-    PG_ASSIGN_OR_RETURN(dst, open_store(dest, o.cloud));
+    PG_ASSIGN_OR_RETURN(d.s3, S3Store::open(dest, o.cloud));
+    d.store = d.s3;
+  } else if (d.remote) {
+    PG_ASSIGN_OR_RETURN(d.store, open_store(dest, o.cloud));
   }
+  return d;
+}
 
-  if (!single_file.empty()) {
-    std::error_code ec;
-    uint64_t size = fs::file_size(single_file, ec);
-    report.objects = 1;
-    report.bytes = size;
-    if (o.dry_run) return report;
-    if (!remote) {
-      std::string target = dest.rfind("file://", 0) == 0 ? dest.substr(7) : dest;
-      PG_ASSIGN_OR_RETURN(local_out, AtomicOutput::create(target, o.overwrite, false));
-      fs::copy_file(single_file, local_out->temp_path(), ec);
-      if (ec) return io_error("{}: {}", target, ec.message());
-      PG_RETURN_IF_ERROR(local_out->commit());
-    } else if (s3) {
-      if (o.skip_existing) {
-        PG_ASSIGN_OR_RETURN(auto info, s3->head(""));
-        if (info && info->size == size) {
-          report.objects = 0;
-          report.bytes = 0;
-          report.skipped = 1;
-          report.skipped_bytes = size;
-          return report;
-        }
-      }
-      Status s;
-      if (size >= o.multipart_threshold) {
-        s = put_multipart(*s3, single_file, size, o);
-        report.parts = (size + o.part_size - 1) / o.part_size;
-      } else {
-        PG_ASSIGN_OR_RETURN(Bytes b, read_file(single_file));
-        s = s3->put("", b);
-      }
-      if (!s.ok()) report.failed.push_back(dest + ": " + s.message());
-    } else {
-      PG_ASSIGN_OR_RETURN(Bytes b, read_file(single_file));
-      Status s = dst->put("", b);
-      if (!s.ok()) report.failed.push_back(dest + ": " + s.message());
+// One file as one object (in parts when large).
+Status upload_file(const std::string& file, Destination& d, const UploadOptions& o, UploadReport& report) {
+  std::error_code ec;
+  const uint64_t size = fs::file_size(file, ec);
+  report.objects = 1;
+  report.bytes = size;
+  if (o.dry_run) return Status::Ok();
+  if (!d.remote) {
+    PG_ASSIGN_OR_RETURN(auto out, AtomicOutput::create(d.local_path(), o.overwrite, false));
+    fs::copy_file(file, out->temp_path(), ec);
+    if (ec) return io_error("{}: {}", d.local_path(), ec.message());
+    return out->commit();
+  }
+  if (d.s3 && o.skip_existing) {
+    PG_ASSIGN_OR_RETURN(auto info, d.s3->head(""));
+    if (info && info->size == size) {
+      report.objects = report.bytes = 0;
+      report.skipped = 1;
+      report.skipped_bytes = size;
+      return Status::Ok();
     }
-    report.metadata_written = report.failed.empty();
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return report;
   }
+  Status s;
+  if (d.s3 && size >= o.multipart_threshold) {
+    s = put_multipart(*d.s3, file, size, o);
+    report.parts = (size + o.part_size - 1) / o.part_size;
+  } else {
+    PG_ASSIGN_OR_RETURN(Bytes b, read_file(file));
+    s = d.store->put("", b);
+  }
+  if (!s.ok()) report.failed.push_back(d.url + ": " + s.message());
+  report.metadata_written = report.failed.empty();
+  return Status::Ok();
+}
 
-  PG_ASSIGN_OR_RETURN(std::vector<std::string> keys, src->list(""));
+// Every key of a store: chunks in parallel, then metadata in order, only when every chunk
+// arrived.
+Status upload_store(Store& src, Destination& d, const UploadOptions& o, UploadReport& report) {
+  PG_ASSIGN_OR_RETURN(std::vector<std::string> keys, src.list(""));
   keys.erase(std::remove_if(keys.begin(), keys.end(),
                             [](const std::string& k) { return k.find(".pgtmp") != std::string::npos; }),
              keys.end());
@@ -123,28 +112,28 @@ Result<UploadReport> upload(const std::string& source, const std::string& dest, 
   std::stable_sort(meta.begin(), meta.end(), [](auto& a, auto& b) { return zarr_write_rank(a) < zarr_write_rank(b); });
   if (o.dry_run) {
     for (auto& k : keys) {
-      PG_ASSIGN_OR_RETURN(auto sz, src->size(k));
+      PG_ASSIGN_OR_RETURN(auto sz, src.size(k));
       report.bytes += sz.value_or(0);
     }
     report.objects = keys.size();
-    return report;
+    return Status::Ok();
   }
-  if (!remote) {
-    std::string target = dest.rfind("file://", 0) == 0 ? dest.substr(7) : dest;
-    PG_ASSIGN_OR_RETURN(local_out, AtomicOutput::create(target, o.overwrite, true));
-    dst = std::make_shared<DirectoryStore>(local_out->temp_path());
+  std::unique_ptr<AtomicOutput> local_out;
+  if (!d.remote) {
+    PG_ASSIGN_OR_RETURN(local_out, AtomicOutput::create(d.local_path(), o.overwrite, true));
+    d.store = std::make_shared<DirectoryStore>(local_out->temp_path());
   }
   std::mutex mu;
   auto send = [&](const std::string& key) -> Status {
-    auto body = src->get(key);
+    auto body = src.get(key);
     if (!body.ok() || !*body) {
       std::lock_guard lock(mu);
       report.failed.push_back(key + ": cannot read the source");
       return Status::Ok();
     }
     const Bytes& b = **body;
-    if (o.skip_existing && s3) {
-      auto info = s3->head(key);
+    if (o.skip_existing && d.s3) {
+      auto info = d.s3->head(key);
       if (info.ok() && *info && (*info)->size == b.size() && (*info)->etag == hex(md5(b.data(), b.size()))) {
         std::lock_guard lock(mu);
         ++report.skipped;
@@ -152,7 +141,7 @@ Result<UploadReport> upload(const std::string& source, const std::string& dest, 
         return Status::Ok();
       }
     }
-    Status s = dst->put(key, b);
+    Status s = d.store->put(key, b);
     std::lock_guard lock(mu);
     if (s.code() == ErrorCode::kCancelled) return s;
     if (!s.ok()) {
@@ -164,13 +153,12 @@ Result<UploadReport> upload(const std::string& source, const std::string& dest, 
     return Status::Ok();
   };
   ExecOptions exec = o.exec;
-  exec.threads = remote ? o.jobs : std::min<unsigned>(o.jobs, 8);
+  exec.threads = d.remote ? o.jobs : std::min<unsigned>(o.jobs, 8);
   const uint64_t total = chunks.size() + meta.size();
   auto progress = exec.progress;
-  auto chunk_progress = [&](uint64_t done, uint64_t) {
+  exec.progress = [&](uint64_t done, uint64_t) {
     if (progress) progress(done, total);
   };
-  exec.progress = chunk_progress;
   PG_RETURN_IF_ERROR(run_tasks(chunks.size(), [&](uint64_t i) { return send(chunks[i]); }, nullptr, exec));
   if (report.failed.empty()) {
     // Metadata after every chunk: arrays before groups' consolidated metadata.
@@ -185,6 +173,27 @@ Result<UploadReport> upload(const std::string& source, const std::string& dest, 
     else local_out->abandon();
   }
   std::sort(report.failed.begin(), report.failed.end());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<UploadReport> upload(const std::string& source, const std::string& dest, const UploadOptions& o) {
+  UploadReport report;
+  const auto t0 = std::chrono::steady_clock::now();
+  // The source: a store whose keys are listed, or one file sent as one object.
+  std::shared_ptr<Store> src;
+  if (source == "-") {
+    PG_ASSIGN_OR_RETURN(auto stream, TarStreamReader::start(0));
+    PG_RETURN_IF_ERROR(stream->verify_complete());
+    src = stream;
+  } else {
+    std::error_code ec;
+    if (!fs::exists(source, ec)) return not_found("{}: no such file or directory", source);
+    if (fs::is_directory(source, ec)) src = std::make_shared<DirectoryStore>(source);
+  }
+  PG_ASSIGN_OR_RETURN(Destination d, open_destination(dest, o));
+  PG_RETURN_IF_ERROR(src ? upload_store(*src, d, o, report) : upload_file(source, d, o, report));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;
 }
