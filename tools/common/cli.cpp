@@ -109,19 +109,23 @@ void add_output_options(CLI::App& app, OutputOptions& o) {
   add_spec_option(app, "--chunks", o.chunks, parse_dim_lengths, "Output chunks, e.g. time=12,lat=-1");
 }
 
+void apply_common(pangeo::ConvertRequest& req, const std::vector<std::string>& inputs, const CommonOptions& common) {
+  req.inputs = inputs;
+  req.output = common.output;
+  req.overwrite = common.overwrite;
+  req.cloud = common.cloud;
+  req.options.keep_vars = common.vars;
+  req.options.drop_vars = common.drop;
+}
+
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
                             const CommonOptions& common, const OutputOptions& out, const pangeo::ExecOptions& exec) {
   pangeo::ConvertRequest req;
-  req.inputs = inputs;
-  req.output = common.output;
+  apply_common(req, inputs, common);
   req.format = out.format;
-  req.overwrite = common.overwrite;
-  req.cloud = common.cloud;
   req.options.exec = exec;
   req.options.chunks = out.chunks;
   req.options.compressor = out.compressor;
-  req.options.keep_vars = common.vars;
-  req.options.drop_vars = common.drop;
   return pangeo::write_dataset(result, req).status();
 }
 

@@ -7,8 +7,9 @@ int main(int argc, char** argv) {
                "pg-convert"};
   pgtool::CommonOptions common;
   pangeo::ConvertRequest req;
+  std::vector<std::string> inputs;
   bool consolidated = true;
-  app.add_option("INPUT", req.inputs, "Input files or stores; a quoted glob is expanded")->required();
+  app.add_option("INPUT", inputs, "Input files or stores; a quoted glob is expanded")->required();
   pgtool::add_spec_option(app, "--chunks", req.options.chunks, pgtool::parse_dim_lengths,
                           "Output chunks, e.g. time=12,lat=-1,lon=-1 (-1: whole dimension)");
   pgtool::add_spec_option(app, "--compressor", req.options.compressor, pgtool::parse_compressor,
@@ -25,12 +26,8 @@ int main(int argc, char** argv) {
   pgtool::add_common_options(app, common, ~0u);
   return pgtool::run_tool("pg-convert", app, argc, argv, [&]() -> pangeo::Status {
     if (!req.options.shards.empty() && req.options.zarr_format != 3) return pgtool::usage_error("--shards needs --zarr-format 3");
-    req.output = common.output;
-    req.overwrite = common.overwrite;
-    req.cloud = common.cloud;
+    pgtool::apply_common(req, inputs, common);
     req.options.consolidated = consolidated;
-    req.options.keep_vars = common.vars;
-    req.options.drop_vars = common.drop;
     PG_ASSIGN_OR_RETURN(req.options.exec, pgtool::exec_options(common, "convert"));
     PG_ASSIGN_OR_RETURN(pangeo::ConvertPlan plan, pangeo::convert_dataset(req));
     if (req.dry_run) pgtool::print_out(pangeo::format_plan(plan, common.json));

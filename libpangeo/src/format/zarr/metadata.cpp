@@ -82,6 +82,15 @@ int zarr_write_rank(const std::string& key) {
   return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == "zarr.json" ? 1 : 0;
 }
 
+Result<Shape> chunk_index_of(const Box& box, const Shape& chunks) {
+  Shape idx(chunks.size());
+  for (size_t d = 0; d < chunks.size(); ++d) {
+    if (box.start[d] % chunks[d] != 0) return internal_error("unaligned chunk write");
+    idx[d] = box.start[d] / chunks[d];
+  }
+  return idx;
+}
+
 const NdArray& full_size_chunk(const NdArray& data, const Box& box, const Shape& chunks, const Bytes& fill,
                                NdArray& padded) {
   if (box.count == chunks) return data;

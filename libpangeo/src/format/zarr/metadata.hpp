@@ -33,6 +33,9 @@ Status name_dimensions(Group& g, Variable& v, const Json& names);
 // part, UCS-4 text by code point, bytes untouched).
 void to_native_order(NdArray& a);
 
+// The grid index of the chunk a writer was given (`box` must start on a chunk boundary).
+Result<Shape> chunk_index_of(const Box& box, const Shape& chunks);
+
 // The chunk at `box` as stored: Zarr keeps full-size chunks, so an edge chunk is copied
 // into `padded` (filled with `fill` around it) and that is returned; a whole chunk is
 // returned as it is.

@@ -36,12 +36,7 @@ class ZarrV2Writer final : public DatasetWriter {
     auto it = arrays_.find(path);
     if (it == arrays_.end()) return internal_error("zarr: write to undefined array \"{}\"", path);
     WriterArray& a = it->second;
-    const size_t rank = a.shape.size();
-    Shape idx(rank);
-    for (size_t d = 0; d < rank; ++d) {
-      if (box.start[d] % a.chunks[d] != 0) return internal_error("zarr: unaligned write to \"{}\"", path);
-      idx[d] = box.start[d] / a.chunks[d];
-    }
+    PG_ASSIGN_OR_RETURN(Shape idx, chunk_index_of(box, a.chunks));
     const std::string key = ChunkKeyEncoding{}.key(a.key, idx);
     auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, key)); };
     NdArray padded;

@@ -43,8 +43,7 @@ class ZarrV3Writer final : public DatasetWriter {
     if (it == arrays_.end()) return internal_error("zarr: write to undefined array \"{}\"", path);
     Writer3Array& a = it->second;
     const size_t rank = a.shape.size();
-    Shape idx(rank);
-    for (size_t d = 0; d < rank; ++d) idx[d] = box.start[d] / a.chunks[d];
+    PG_ASSIGN_OR_RETURN(Shape idx, chunk_index_of(box, a.chunks));
     const std::string key = ChunkKeyEncoding{"c", "/"}.key(a.key, idx);
     auto ctx = [&](const Status& s) { return s.with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, key)); };
     NdArray padded;
