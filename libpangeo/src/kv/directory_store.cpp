@@ -1,3 +1,5 @@
+// DirectoryStore: keys as relative paths under a root directory (a missing file, or a
+// directory, is a missing key); also read_file and the default ranged reads of Store.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -158,70 +160,6 @@ Result<std::vector<std::string>> DirectoryStore::list(const std::string& prefix)
   if (ec) return io_error("{}: {}", root_.string(), ec.message());
   std::sort(keys.begin(), keys.end());
   return keys;
-}
-
-Result<std::optional<Bytes>> MemoryStore::get(const std::string& key) {
-  std::lock_guard lock(mu_);
-  auto it = map_.find(key);
-  if (it == map_.end()) return std::optional<Bytes>();
-  return std::optional<Bytes>(it->second);
-}
-Status MemoryStore::put(const std::string& key, const Bytes& value) {
-  std::lock_guard lock(mu_);
-  map_[key] = value;
-  return Status::Ok();
-}
-Status MemoryStore::erase(const std::string& key) {
-  std::lock_guard lock(mu_);
-  map_.erase(key);
-  return Status::Ok();
-}
-Result<std::vector<std::string>> MemoryStore::list(const std::string& prefix) {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> keys;
-  for (auto it = map_.lower_bound(prefix); it != map_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-    keys.push_back(it->first);
-  return keys;
-}
-
-}  // namespace pangeo
-
-namespace pangeo {
-
-Result<std::optional<Bytes>> MetadataLastStore::get(const std::string& key) {
-  {
-    std::lock_guard lock(mu_);
-    auto it = held_.find(key);
-    if (it != held_.end()) return std::optional<Bytes>(it->second);
-  }
-  return inner_->get(key);
-}
-
-Status MetadataLastStore::put(const std::string& key, const Bytes& value) {
-  if (rank_(key) == 0) return inner_->put(key, value);
-  std::lock_guard lock(mu_);
-  held_[key] = value;
-  return Status::Ok();
-}
-
-Result<std::vector<std::string>> MetadataLastStore::list(const std::string& prefix) {
-  PG_ASSIGN_OR_RETURN(std::vector<std::string> keys, inner_->list(prefix));
-  std::lock_guard lock(mu_);
-  for (const auto& [key, value] : held_)
-    if (key.compare(0, prefix.size(), prefix) == 0) keys.push_back(key);
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
-}
-
-Status MetadataLastStore::flush() {
-  std::lock_guard lock(mu_);
-  std::vector<std::pair<int, const std::string*>> order;
-  for (const auto& [key, value] : held_) order.emplace_back(rank_(key), &key);
-  std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first < b.first; });
-  for (const auto& [rank, key] : order) PG_RETURN_IF_ERROR(inner_->put(*key, held_.at(*key)));
-  held_.clear();
-  return Status::Ok();
 }
 
 }  // namespace pangeo
