@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     }
     PG_RETURN_IF_ERROR(in->check_input());
     if (common.json) {
-      pgtool::print_out(pangeo::describe_json(*in, var_stats ? &*var_stats : nullptr, &store_stats).dump(2) + "\n");
+      const auto j = pangeo::describe_json(*in, var_stats ? &*var_stats : nullptr, &store_stats);
+      pgtool::print_out(j.dump(2, ' ', false, pangeo::Json::error_handler_t::replace) + "\n");
     } else if (cdl) {
       std::string name = std::filesystem::path(inputs[0]).filename().replace_extension().string();
       pgtool::print_out(pangeo::format_cdl(in->root(), name));

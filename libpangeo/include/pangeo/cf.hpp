@@ -10,7 +10,11 @@
 
 namespace pangeo {
 
-// Masking (_FillValue, missing_value) and unpacking (scale_factor, add_offset).
+// netCDF's default fill value of a numeric type (netcdf.h NC_FILL_*); none for bytes.
+std::optional<double> netcdf_default_fill(const DType& d);
+
+// Masking (_FillValue, missing_value) and unpacking (scale_factor, add_offset). A CF time
+// variable without _FillValue also masks netCDF's default fill of its type.
 class MaskAndScale {
  public:
   explicit MaskAndScale(const Variable& v);

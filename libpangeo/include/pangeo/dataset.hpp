@@ -16,7 +16,10 @@ namespace pangeo {
 using Json = nlohmann::json;
 
 // An attribute value: a JSON scalar or array of numbers or strings, plus the element
-// type it has (or would have) in netCDF. Float32 values are kept as the exact double.
+// type it has (or would have) in netCDF. Float32 values are kept as the exact double;
+// NaN and infinities are kept as such (JSON numbers that plain JSON cannot print: Zarr
+// metadata writes them bare, as zarr-python does). Text is valid UTF-8. A JSON object
+// (found in Zarr attributes) is kept whole; netCDF receives it as text.
 struct AttrValue {
   DType dtype = DType::of(DTypeKind::kString);
   Json value;
@@ -106,6 +109,10 @@ struct Group {
   const Dimension* find_dim(std::string_view name) const;
   const Group* find_group(std::string_view name) const;
 };
+
+// `s` with every ill-formed UTF-8 sequence replaced by U+FFFD, as Python's
+// bytes.decode("utf-8", "replace") does (netCDF4-python reads text attributes so).
+std::string to_valid_utf8(std::string_view s);
 
 // Converts a scalar JSON number/"NaN"/"Infinity"/"-Infinity" to raw bytes of `dtype`.
 Result<Bytes> json_to_scalar_bytes(const Json& j, const DType& dtype);

@@ -13,7 +13,14 @@ namespace pangeo {
 // Steps `idx` to the next position of `range` in C order (last dimension fastest).
 // Returns false, with `idx` back at range.start, after the last position. A rank-0 range
 // has one position; a range with a zero count has none (start from a check of size()).
-bool next_index(Shape& idx, const Box& range);
+// Inline: it runs once per output cell in the reductions' merges.
+inline bool next_index(Shape& idx, const Box& range) {
+  for (size_t d = idx.size(); d-- > 0;) {
+    if (++idx[d] < range.start[d] + range.count[d]) return true;
+    idx[d] = range.start[d];
+  }
+  return false;
+}
 
 // Calls fn(idx) for every position of `range` in C order.
 template <typename Fn>

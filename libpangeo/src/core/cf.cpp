@@ -6,6 +6,20 @@
 
 namespace pangeo {
 
+std::optional<double> netcdf_default_fill(const DType& d) {
+  switch (d.kind) {
+    case DTypeKind::kInt16: return -32767;
+    case DTypeKind::kInt32: return -2147483647;
+    case DTypeKind::kInt64: return -9223372036854775806.0;
+    case DTypeKind::kUInt16: return 65535;
+    case DTypeKind::kUInt32: return 4294967295.0;
+    case DTypeKind::kUInt64: return 18446744073709551614.0;
+    case DTypeKind::kFloat32: return double(9.9692099683868690e+36f);
+    case DTypeKind::kFloat64: return 9.9692099683868690e+36;
+    default: return std::nullopt;  // bytes have none (netCDF-C: the range is too small), text neither
+  }
+}
+
 MaskAndScale::MaskAndScale(const Variable& v) {
   for (const char* name : {"_FillValue", "missing_value"})
     if (const AttrValue* a = v.attrs.find(name); a && !a->is_text())
@@ -14,6 +28,11 @@ MaskAndScale::MaskAndScale(const Variable& v) {
         if (v.dtype.kind == DTypeKind::kFloat32) f = double(float(f));
         fills_.push_back(f);
       }
+  // A time coordinate without _FillValue that holds netCDF's default fill (unwritten
+  // records) would decode to dates millions of years away: those values are missing, as
+  // netCDF-C's default-fill rule says. Other variables keep them, as xarray does.
+  if (!v.attrs.find("_FillValue") && is_time_variable(v))
+    if (auto f = netcdf_default_fill(v.dtype)) fills_.push_back(*f);
   if (auto s = v.attrs.number("scale_factor")) scale_ = *s;
   if (auto o = v.attrs.number("add_offset")) offset_ = *o;
 }

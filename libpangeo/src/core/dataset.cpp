@@ -27,7 +27,7 @@ AttrValue AttrValue::from_json(const Json& j) {
     return {t, j};
   }
   if (j.is_null()) return {DType::of(DTypeKind::kChar), Json("")};
-  if (j.is_object()) return {DType::of(DTypeKind::kChar), Json(j.dump())};
+  if (j.is_object()) return {DType::of(DTypeKind::kChar), j};  // kept whole (NCZarr's _nczarr_* attributes)
   return {type_of(j), j};
 }
 
@@ -47,7 +47,7 @@ static double json_number(const Json& e) {
 
 std::vector<double> AttrValue::numbers() const {
   std::vector<double> out;
-  if (is_text()) return out;
+  if (is_text() || value.is_object()) return out;
   if (value.is_array())
     for (const auto& e : value) out.push_back(json_number(e));
   else
@@ -56,7 +56,7 @@ std::vector<double> AttrValue::numbers() const {
 }
 
 bool AttrValue::operator==(const AttrValue& o) const {
-  if (is_text() || o.is_text()) return value == o.value;
+  if (is_text() || o.is_text() || value.is_object() || o.value.is_object()) return value == o.value;
   auto a = numbers(), b = o.numbers();
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
@@ -104,25 +104,47 @@ std::optional<double> Attributes::number(std::string_view name) const {
 
 Json Attributes::to_json() const {
   Json o = Json::object();
-  for (const auto& a : items_) {
-    // NaN and infinities are not JSON numbers; zarr-python writes them as strings.
-    auto fix = [](const Json& e) -> Json {
-      if (e.is_number_float()) {
-        double d = e.get<double>();
-        if (std::isnan(d)) return "NaN";
-        if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-      }
-      return e;
-    };
-    if (a.value.value.is_array()) {
-      Json arr = Json::array();
-      for (const auto& e : a.value.value) arr.push_back(fix(e));
-      o[a.name] = arr;
+  for (const auto& a : items_) o[a.name] = a.value.value;
+  return o;
+}
+
+std::string to_valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto byte = [&](size_t i) { return i < s.size() ? uint8_t(s[i]) : uint8_t(0); };
+  for (size_t i = 0; i < s.size();) {
+    const uint8_t c = byte(i);
+    if (c < 0x80) {
+      out += char(c);
+      ++i;
+      continue;
+    }
+    // Unicode 15, table 3-7: the well-formed sequences; an ill-formed one is replaced
+    // by one U+FFFD per maximal subpart.
+    size_t need = 0;
+    uint8_t lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c == 0xE0) need = 2, lo = 0xA0;
+    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2;
+    else if (c == 0xED) need = 2, hi = 0x9F;
+    else if (c == 0xF0) need = 3, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) need = 3;
+    else if (c == 0xF4) need = 3, hi = 0x8F;
+    size_t k = 0;
+    while (need && k < need) {
+      const uint8_t b = byte(i + 1 + k);
+      if (i + 1 + k >= s.size() || b < (k == 0 ? lo : 0x80) || b > (k == 0 ? hi : 0xBF)) break;
+      ++k;
+    }
+    if (need && k == need) {
+      out.append(s.substr(i, need + 1));
+      i += need + 1;
     } else {
-      o[a.name] = fix(a.value.value);
+      out += "\xEF\xBF\xBD";
+      i += need ? k + 1 : 1;
     }
   }
-  return o;
+  return out;
 }
 
 Attributes Attributes::from_json(const Json& object) {

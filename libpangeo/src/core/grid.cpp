@@ -4,14 +4,6 @@
 
 namespace pangeo {
 
-bool next_index(Shape& idx, const Box& range) {
-  for (size_t d = idx.size(); d-- > 0;) {
-    if (++idx[d] < range.start[d] + range.count[d]) return true;
-    idx[d] = range.start[d];
-  }
-  return false;
-}
-
 ChunkGrid::ChunkGrid(Shape shape, Shape chunks) : shape_(std::move(shape)), chunks_(std::move(chunks)) {
   chunks_.resize(shape_.size(), 1);
   grid_.resize(shape_.size());

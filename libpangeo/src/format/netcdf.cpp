@@ -2,6 +2,7 @@
 #include <netcdf.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -80,6 +81,22 @@ Result<DType> dtype_of(nc_type t) {
   }
 }
 
+// The element type of `t` in group `grp`: atomic types, and enums as their base integer
+// type (as netCDF4-python and xarray read them). Other user-defined types (compound,
+// vlen, opaque) are refused with their class and name.
+Result<DType> dtype_of(int grp, nc_type t) {
+  if (t <= NC_MAX_ATOMIC_TYPE) return dtype_of(t);
+  char name[NC_MAX_NAME + 1] = "";
+  size_t size = 0, nfields = 0;
+  nc_type base = NC_NAT;
+  int cls = 0;
+  if (nc_inq_user_type(grp, t, name, &size, &base, &nfields, &cls) != NC_NOERR)
+    return unsupported("unknown netCDF type {}", t);
+  if (cls == NC_ENUM) return dtype_of(base);
+  const char* kind = cls == NC_COMPOUND ? "compound" : cls == NC_VLEN ? "variable-length" : cls == NC_OPAQUE ? "opaque" : "user-defined";
+  return unsupported("netCDF {} type \"{}\" is not supported", kind, name);
+}
+
 Result<nc_type> nc_type_of(const DType& d) {
   switch (d.kind) {
     case DTypeKind::kBool: case DTypeKind::kInt8: return NC_BYTE;
@@ -107,18 +124,18 @@ Result<AttrValue> read_attribute(int grp, int varid, const char* name) {
     if (len) PG_RETURN_IF_ERROR(nc_check(nc_get_att_text(grp, varid, name, s.data()), name));
     // netCDF4-python drops NUL characters from text attributes.
     s.erase(std::remove(s.begin(), s.end(), '\0'), s.end());
-    return AttrValue::text(std::move(s));
+    return AttrValue::text(to_valid_utf8(s));
   }
   if (t == NC_STRING) {
     std::vector<char*> p(len);
     PG_RETURN_IF_ERROR(nc_check(nc_get_att_string(grp, varid, name, p.data()), name));
     Json j = Json::array();
-    for (auto* c : p) j.push_back(c ? std::string(c) : std::string());
+    for (auto* c : p) j.push_back(c ? to_valid_utf8(c) : std::string());
     nc_free_string(len, p.data());
     if (len == 1) return AttrValue{DType::of(DTypeKind::kString), j[0]};
     return AttrValue{DType::of(DTypeKind::kString), j};
   }
-  PG_ASSIGN_OR_RETURN(DType dt, dtype_of(t));
+  PG_ASSIGN_OR_RETURN(DType dt, dtype_of(grp, t));
   Bytes buf(std::max<size_t>(len, 1) * dt.itemsize);
   PG_RETURN_IF_ERROR(nc_check(nc_get_att(grp, varid, name, buf.data()), name));
   auto elem = [&](size_t i) -> Json {
@@ -257,7 +274,7 @@ class NetcdfReader final : public DatasetReader {
       Variable v;
       v.name = name;
       auto ctx = [&](const Status& s) { return s.with_context(fmt::format("variable \"{}\"", v.name)); };
-      auto dt = dtype_of(t);
+      auto dt = dtype_of(grp, t);
       if (!dt.ok()) return ctx(dt.status());
       v.dtype = *dt;
       for (int d = 0; d < vndims; ++d) {
@@ -376,8 +393,29 @@ class NetcdfWriter final : public DatasetWriter {
     return false;
   }
 
+  // Attributes netCDF-C keeps for itself (it writes them, and refuses them from us), and
+  // NCZarr's bookkeeping, which means nothing outside an NCZarr store.
+  static bool reserved(const std::string& name) {
+    static const char* const kReserved[] = {"_NCProperties", "_IsNetcdf4", "_SuperblockVersion", "_Netcdf4Dimid",
+                                            "_Netcdf4Coordinates", "_Format", "_nc3_strict", "_Codecs"};
+    for (const char* r : kReserved)
+      if (name == r) return true;
+    return name.rfind("_nczarr", 0) == 0 || name.rfind("_NCZARR", 0) == 0;
+  }
+
   Status put_attribute(int grp, int varid, const std::string& name, const AttrValue& a, nc_type var_type) {
     bool nc3 = format_ == OutputFormat::kNetcdf3;
+    if (reserved(name)) return Status::Ok();
+    if (a.value.is_object()) {
+      const std::string s = a.value.dump(-1, ' ', false, Json::error_handler_t::replace);
+      return nc_check(nc_put_att_text(grp, varid, name.c_str(), s.size(), s.c_str()), name);
+    }
+    if (auto vt = dtype_of(var_type); var_type != NC_NAT && vt.ok() && vt->is_integer()) {
+      // An integer variable's NaN _FillValue (real files have them) can be no value of
+      // the variable: it masks nothing, and netCDF cannot store it. Left out.
+      const auto nums = a.numbers();
+      if (!nums.empty() && !std::isfinite(nums[0])) return Status::Ok();
+    }
     if (a.is_text()) {
       if (a.value.is_string()) {
         const std::string& s = a.value.get_ref<const std::string&>();

@@ -3,7 +3,7 @@
 namespace pangeo {
 
 unsigned Accumulator::fields_for(const OpSpec& op, bool weighted) {
-  unsigned f = weighted ? kWeights : 0;
+  unsigned f = (weighted ? unsigned(kWeights) : 0u) | (op.skipna ? 0u : unsigned(kNans));
   switch (op.op) {
     case ReduceOp::kMean: case ReduceOp::kSum: return f | kSum;
     case ReduceOp::kStd: case ReduceOp::kVar: return f | kMoments;
@@ -17,11 +17,11 @@ void Accumulator::init_fields(size_t cells, const OpSpec& op, unsigned fields) {
   op_ = op;
   weighted_ = fields & kWeights;
   n.assign(cells, 0);
-  nans.assign(cells, 0);
   auto keep = [&](std::vector<double>& v, unsigned bit, double init) {
     if (fields & bit) v.assign(cells, init);
     else v.clear();
   };
+  keep(nans, kNans, 0);
   keep(sum, kSum, 0);
   keep(sw, kWeights, 0);
   keep(mean, kMoments, 0);
@@ -30,24 +30,8 @@ void Accumulator::init_fields(size_t cells, const OpSpec& op, unsigned fields) {
   keep(mx, kMax, -INFINITY);
 }
 
-void Accumulator::merge(size_t t, const Accumulator& o, size_t s) {
-  nans[t] += o.nans[s];
-  if (o.n[s] == 0) return;
-  if (!mean.empty()) {
-    double na = n[t], nb = o.n[s], nab = na + nb;
-    double d = o.mean[s] - mean[t];
-    mean[t] += d * nb / nab;
-    m2[t] += o.m2[s] + d * d * na * nb / nab;
-  }
-  n[t] += o.n[s];
-  if (!sum.empty()) sum[t] += o.sum[s];
-  if (!sw.empty()) sw[t] += o.sw[s];
-  if (!mn.empty()) mn[t] = std::min(mn[t], o.mn[s]);
-  if (!mx.empty()) mx[t] = std::max(mx[t], o.mx[s]);
-}
-
 double Accumulator::finish(size_t c) const {
-  if (!op_.skipna && nans[c] > 0 && op_.op != ReduceOp::kCount) return NAN;
+  if (!op_.skipna && !nans.empty() && nans[c] > 0 && op_.op != ReduceOp::kCount) return NAN;
   switch (op_.op) {
     case ReduceOp::kCount: return n[c];
     case ReduceOp::kSum: return sum[c];  // xarray: the sum of nothing is 0

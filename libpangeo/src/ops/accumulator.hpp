@@ -17,7 +17,7 @@ namespace pangeo {
 class Accumulator {
  public:
   // What to keep per cell, as bits.
-  enum Field : unsigned { kSum = 1, kWeights = 2, kMoments = 4, kMin = 8, kMax = 16 };
+  enum Field : unsigned { kSum = 1, kWeights = 2, kMoments = 4, kMin = 8, kMax = 16, kNans = 32 };
   // The fields a statistic needs.
   static unsigned fields_for(const OpSpec& op, bool weighted);
 
@@ -28,9 +28,10 @@ class Accumulator {
 
   size_t cells() const { return n.size(); }
 
+  // Hot paths (millions of calls per output): inline.
   void add(size_t c, double x, double w = 1.0) {
     if (std::isnan(x)) {
-      nans[c] += 1;
+      if (!nans.empty()) nans[c] += 1;
       return;
     }
     n[c] += 1;
@@ -45,11 +46,25 @@ class Accumulator {
     if (!mx.empty() && x > mx[c]) mx[c] = x;
   }
   // Merges cell `s` of `o` into cell `t` of this.
-  void merge(size_t t, const Accumulator& o, size_t s);
+  void merge(size_t t, const Accumulator& o, size_t s) {
+    if (!nans.empty()) nans[t] += o.nans[s];
+    if (o.n[s] == 0) return;
+    if (!mean.empty()) {
+      const double na = n[t], nb = o.n[s], nab = na + nb;
+      const double d = o.mean[s] - mean[t];
+      mean[t] += d * nb / nab;
+      m2[t] += o.m2[s] + d * d * na * nb / nab;
+    }
+    n[t] += o.n[s];
+    if (!sum.empty()) sum[t] += o.sum[s];
+    if (!sw.empty()) sw[t] += o.sw[s];
+    if (!mn.empty()) mn[t] = std::min(mn[t], o.mn[s]);
+    if (!mx.empty()) mx[t] = std::max(mx[t], o.mx[s]);
+  }
   // The statistic of cell `c` (NaN where xarray gives NaN).
   double finish(size_t c) const;
 
-  // Per cell: valid values, NaN (or masked) values, and the optional fields.
+  // Per cell: valid values, and the optional fields (NaN or masked values: kNans).
   std::vector<double> n, nans, sum, sw, mean, m2, mn, mx;
 
  private:

@@ -235,7 +235,13 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
   PG_ASSIGN_OR_RETURN(auto writer, make_writer(spec, dir, out->temp_path().string()));
   Status s = run_convert(*in, plan, *writer, req.options);
   writer.reset();
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    // Messages name the output the user gave, never the hidden temporary.
+    std::string msg = s.message();
+    const std::string temp = out->temp_path().string();
+    for (size_t p = 0; (p = msg.find(temp, p)) != std::string::npos; p += req.output.size()) msg.replace(p, temp.size(), req.output);
+    return Status(s.code(), msg);
+  }
   PG_RETURN_IF_ERROR(in->check_input());
   PG_RETURN_IF_ERROR(out->commit());
   return plan;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -152,7 +153,7 @@ std::string format_values(DatasetReader& in, const std::string& path, const Vari
     else if (!v.dtype.is_numeric()) s = "?";
     else {
       double x = ms.decode(*r, 0);
-      if (tu && std::isfinite(x)) s = tu->to_datetime(x).iso();
+      if (tu) s = std::isfinite(x) ? tu->to_datetime(x).iso() : "NaT";  // as numpy shows a missing time
       else if (v.dtype.is_integer() && !ms.packed() && std::isfinite(x)) s = fmt::format("{}", int64_t(x));
       else s = repr_double(x);
     }
@@ -176,14 +177,32 @@ std::string human_bytes(double b) {
   return u == 0 ? fmt::format("{}B", uint64_t(b)) : fmt::format("{:.1f}{}", b, units[u]);
 }
 
+// Bytes a local file, or the files under a local directory, take; nullopt for anything else.
+std::optional<uint64_t> size_on_disk(const std::string& location) {
+  std::error_code ec;
+  const std::filesystem::path p = location.rfind("file://", 0) == 0 ? location.substr(7) : location;
+  if (location.find("://") != std::string::npos && location.rfind("file://", 0) != 0) return std::nullopt;
+  if (std::filesystem::is_regular_file(p, ec)) return std::filesystem::file_size(p, ec);
+  if (!std::filesystem::is_directory(p, ec)) return std::nullopt;
+  uint64_t total = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(p, ec); !ec && it != std::filesystem::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  return total;
+}
+
 }  // namespace
 
 Result<std::string> format_summary(DatasetReader& in) {
   const Group& root = in.root();
-  std::string out = "<pangeo.Dataset>\n";
+  // As xarray's repr: the size of the data in memory; the Format line gives what the file
+  // or directory takes on disk, where the input is local.
   uint64_t nbytes = 0;
   for (const auto& ref : all_variables(root)) nbytes += ref.var->size() * (ref.var->dtype.kind == DTypeKind::kString ? 8 : ref.var->dtype.itemsize);
-  out += fmt::format("Format:      {} ({}, {})\n", in.format_name(), in.location(), human_bytes(double(nbytes)));
+  std::string out = fmt::format("<pangeo.Dataset> Size: {}\n", human_bytes(double(nbytes)));
+  const auto disk = size_on_disk(in.location());
+  out += fmt::format("Format:      {} ({}{})\n", in.format_name(), in.location(),
+                     disk ? ", " + human_bytes(double(*disk)) + " on disk" : std::string());
   std::function<void(const Group&, const std::string&)> group = [&](const Group& g, const std::string& prefix) {
     // Dimensions used by variables (xarray lists only those), sorted by name.
     std::vector<std::pair<std::string, uint64_t>> dims;
@@ -275,7 +294,7 @@ Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions
   }
   // One accumulator cell per task (count, NaNs, sum, min, max), merged in task order: the
   // same answer whatever the thread count.
-  const unsigned fields = Accumulator::kSum | Accumulator::kMin | Accumulator::kMax;
+  const unsigned fields = Accumulator::kSum | Accumulator::kMin | Accumulator::kMax | Accumulator::kNans;
   Accumulator partials;
   partials.init_fields(tasks.size(), OpSpec{}, fields);
   auto task = [&](uint64_t i) -> Status {
@@ -302,17 +321,39 @@ Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions
   return out;
 }
 
+namespace {
+// Plain JSON has no NaN or infinities: --json writes them as the strings "NaN",
+// "Infinity" and "-Infinity" (zarr-python's spelling for fill values).
+Json strict_json(const Json& j) {
+  if (j.is_number_float() && !std::isfinite(j.get<double>())) {
+    const double d = j.get<double>();
+    return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+  }
+  if (j.is_array()) {
+    Json out = Json::array();
+    for (const auto& e : j) out.push_back(strict_json(e));
+    return out;
+  }
+  if (j.is_object()) {
+    Json out = Json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = strict_json(it.value());
+    return out;
+  }
+  return j;
+}
+}  // namespace
+
 Json describe_json(DatasetReader& in, const std::vector<VarStats>* stats, const std::optional<StoreStats>* store) {
   std::function<Json(const Group&, const std::string&)> group = [&](const Group& g, const std::string& prefix) {
     Json j;
     j["name"] = g.name.empty() ? "/" : g.name;
     j["dimensions"] = Json::array();
     for (const auto& d : g.dims) j["dimensions"].push_back({{"name", d.name}, {"size", d.size}, {"unlimited", d.unlimited}});
-    j["attributes"] = g.attrs.to_json();
+    j["attributes"] = strict_json(g.attrs.to_json());
     j["variables"] = Json::array();
     for (const auto& v : g.vars) {
       Json jv{{"name", v.name}, {"path", prefix + v.name}, {"dtype", v.dtype.numpy_name()}, {"dimensions", v.dims},
-              {"shape", v.shape}, {"attributes", v.attrs.to_json()}};
+              {"shape", v.shape}, {"attributes", strict_json(v.attrs.to_json())}};
       Json enc = Json::object();
       if (!v.storage.chunks.empty()) enc["chunks"] = v.storage.chunks;
       if (!v.storage.compressor.is_null()) enc["compressor"] = v.storage.compressor;

@@ -143,11 +143,19 @@ namespace {
 template <typename Fn>
 void for_each_region_cell(const Box& region, const Shape& out_len, Fn&& fn) {
   const Shape stride = c_strides(out_len);
+  const size_t rank = region.count.size();
+  if (rank == 0) {
+    fn(uint64_t(0), uint64_t(0));
+    return;
+  }
+  Box rows = region;
+  rows.count[rank - 1] = 1;
+  const uint64_t run = region.count[rank - 1];
   uint64_t c = 0;
-  for_each_index(region, [&](const Shape& idx) {
+  for_each_index(rows, [&](const Shape& idx) {
     uint64_t t = 0;
-    for (size_t d = 0; d < idx.size(); ++d) t += idx[d] * stride[d];
-    fn(t, c++);
+    for (size_t d = 0; d < rank; ++d) t += idx[d] * stride[d];
+    for (uint64_t j = 0; j < run; ++j) fn(t + j, c++);
   });
 }
 
@@ -159,10 +167,9 @@ bool fast_path(const Variable& v, const OpSpec& op, const MaskAndScale& ms, bool
 }
 
 // Adds the values of `b` to `part` (covering `region` of the output).
-Status accumulate_box(DatasetReader& in, const Work& wk, const Box& b, const Box& region, const OpSpec& op,
-                      bool weighted, Accumulator& part) {
+Status accumulate_box(DatasetReader& in, const Work& wk, const MaskAndScale& ms, const Box& b, const Box& region,
+                      const OpSpec& op, bool weighted, Accumulator& part) {
   const Variable& v = *wk.var;
-  const MaskAndScale ms(v);
   if (fast_path(v, op, ms, weighted)) {
     PG_ASSIGN_OR_RETURN(NdArray raw, in.read(wk.path, b));
     double* n = part.n.data();
@@ -175,7 +182,9 @@ Status accumulate_box(DatasetReader& in, const Work& wk, const Box& b, const Box
     }
     return Status::Ok();
   }
-  PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_decoded(in, wk.path, v, b));
+  PG_ASSIGN_OR_RETURN(NdArray raw, in.read(wk.path, b));
+  std::vector<double> vals;
+  ms.decode_all(raw, vals);
   for_each_cell(b, wk.map, region, [&](size_t lin, size_t cell, double wt) { part.add(cell, vals[lin], wt); });
   return Status::Ok();
 }
@@ -206,9 +215,10 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
     Box region = region_of(boxes[first], wk.map);
     for (uint64_t i = first + 1; i < last; ++i) region = union_of(region, region_of(boxes[i], wk.map));
     Accumulator part(region.size(), op, weighted);
+    const MaskAndScale ms(*wk.var);
     for (uint64_t i = first; i < last; ++i) {
       if (stop_requested().load(std::memory_order_relaxed)) return cancelled("interrupted");
-      PG_RETURN_IF_ERROR(accumulate_box(in, wk, boxes[i], region, op, weighted, part));
+      PG_RETURN_IF_ERROR(accumulate_box(in, wk, ms, boxes[i], region, op, weighted, part));
     }
     std::lock_guard lock(mu);
     pending.emplace(bi, std::make_pair(region, std::move(part)));

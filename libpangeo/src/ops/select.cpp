@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "pangeo/cf.hpp"
 #include "pangeo/convert.hpp"
@@ -475,17 +477,24 @@ class SelectionReader final : public DatasetReader {
       if (x) nd.size = x->index.size();
       out.dims.push_back(nd);
     }
+    // Coordinates a selection leaves as scalars: the selected labels, kept as xarray keeps them.
+    std::set<std::string> scalar_coords;
+    for (const auto& x : idx_)
+      if (x.scalar && g.find_var(x.dim)) scalar_coords.insert(x.dim);
+    std::set<std::string> listed;  // non-index coordinates named by "coordinates" attributes
+    for (const auto& v : g.vars)
+      if (auto c = v.attrs.text("coordinates")) {
+        std::stringstream ss(*c);
+        for (std::string name; ss >> name;) listed.insert(name);
+      }
     for (auto& v : out.vars) {
       std::vector<std::string> dims;
       Shape shape, chunks;
-      std::vector<std::string> scalar_coords;
+      const bool is_coordinate = std::find(v.dims.begin(), v.dims.end(), v.name) != v.dims.end() ||
+                                 listed.count(v.name) || scalar_coords.count(v.name);
       for (size_t d = 0; d < v.dims.size(); ++d) {
         const DimIndexer* x = find(v.dims[d]);
-        if (x && x->scalar) {
-          // The selected label stays as a scalar coordinate, as in xarray.
-          if (v.name != v.dims[d] && g.find_var(v.dims[d])) scalar_coords.push_back(v.dims[d]);
-          continue;
-        }
+        if (x && x->scalar) continue;
         dims.push_back(v.dims[d]);
         shape.push_back(x ? x->index.size() : v.shape[d]);
         if (!v.storage.chunks.empty()) chunks.push_back(std::min<uint64_t>(v.storage.chunks[d], std::max<uint64_t>(shape.back(), 1)));
@@ -494,13 +503,22 @@ class SelectionReader final : public DatasetReader {
       v.shape = shape;
       v.storage.chunks = chunks;
       if (!chunks.empty()) v.storage.chunks = derived_chunks(v, chunks);
-      if (!scalar_coords.empty()) {
-        std::string coords = v.attrs.text("coordinates").value_or("");
-        for (const auto& c : scalar_coords)
-          if ((" " + coords + " ").find(" " + c + " ") == std::string::npos) coords += (coords.empty() ? "" : " ") + c;
-        v.attrs.set("coordinates", AttrValue::text(coords));
-      }
+      // As xarray writes them: a data variable's own "coordinates" attribute stays as it
+      // was; one without gets the scalar coordinates (their dimensions, none, are a subset
+      // of every variable's), sorted.
+      if (!is_coordinate && !scalar_coords.empty() && !v.attrs.find("coordinates"))
+        v.attrs.set("coordinates", AttrValue::text(fmt::format("{}", fmt::join(scalar_coords, " "))));
     }
+    // Scalar coordinates no variable names go in a global "coordinates" attribute, as
+    // xarray writes them.
+    std::set<std::string> unnamed = scalar_coords;
+    for (const auto& v : out.vars)
+      if (auto c = v.attrs.text("coordinates")) {
+        std::stringstream ss(*c);
+        for (std::string name; ss >> name;) unnamed.erase(name);
+      }
+    if (!unnamed.empty() && !out.attrs.find("coordinates"))
+      out.attrs.set("coordinates", AttrValue::text(fmt::format("{}", fmt::join(unnamed, " "))));
     for (auto& sub : out.groups) sub = transform(sub);
     return out;
   }

@@ -1,5 +1,7 @@
 #include "metadata.hpp"
 
+#include "pangeo/http.hpp"
+
 #include <cmath>
 #include <cstring>
 
@@ -100,35 +102,124 @@ const NdArray& full_size_chunk(const NdArray& data, const Box& box, const Shape&
   return padded;
 }
 
-Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
-  std::string text(b.begin(), b.end());
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    for (const char* bad : {"-Infinity", "Infinity", "NaN"}) {
-      std::string quoted = std::string("\"") + bad + "\"";
-      size_t p = 0;
-      while ((p = text.find(bad, p)) != std::string::npos) {
-        bool inside_string = p > 0 && text[p - 1] == '"';
-        if (!inside_string && !(bad[0] != '-' && p > 0 && text[p - 1] == '-')) {
-          text.replace(p, std::strlen(bad), quoted);
-          p += quoted.size();
-        } else {
-          p += std::strlen(bad);
-        }
+namespace {
+
+// Python's json module reads and writes NaN, Infinity and -Infinity as bare words. They
+// travel through nlohmann's parser and printer as marked strings, and become doubles (or
+// bare words again) on the way in (or out).
+constexpr const char* kNonFinite[] = {"-Infinity", "Infinity", "NaN"};
+const std::string kMark = "\x01pg-non-finite:";
+
+std::string mark_bare_words(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (c == '"') in_string = false;
+      ++i;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (const char* word : kNonFinite)
+      if (text.compare(i, std::strlen(word), word) == 0) {
+        out += "\"\\u0001pg-non-finite:" + std::string(word) + "\"";
+        i += std::strlen(word);
+        replaced = true;
+        break;
       }
-    }
-    try {
-      return Json::parse(text);
-    } catch (const Json::exception&) {
-      return corrupt("{}: invalid JSON: {}", key, e.what());
-    }
+    if (!replaced) out += text[i++];
   }
+  return out;
+}
+
+void unmark(Json& j) {
+  if (j.is_string()) {
+    const std::string& s = j.get_ref<const std::string&>();
+    if (s.rfind(kMark, 0) == 0) {
+      const std::string word = s.substr(kMark.size());
+      j = word == "NaN" ? std::nan("") : word == "Infinity" ? INFINITY : -INFINITY;
+    }
+  } else if (j.is_structured()) {
+    for (auto& e : j) unmark(e);
+  }
+}
+
+Json mark_non_finite(const Json& j) {
+  if (j.is_number_float() && !std::isfinite(j.get<double>())) {
+    const double d = j.get<double>();
+    return kMark + (std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+  }
+  if (j.is_array()) {
+    Json out = Json::array();
+    for (const auto& e : j) out.push_back(mark_non_finite(e));
+    return out;
+  }
+  if (j.is_object()) {
+    Json out = Json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = mark_non_finite(it.value());
+    return out;
+  }
+  return j;
+}
+
+}  // namespace
+
+Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
+  const std::string text(b.begin(), b.end());
+  try {
+    Json j = Json::parse(text);
+    unmark(j);  // a string that happens to carry the mark stays a string only in theory
+    return j;
+  } catch (const Json::exception&) {
+  }
+  try {
+    Json j = Json::parse(mark_bare_words(text));
+    unmark(j);
+    return j;
+  } catch (const Json::exception& e) {
+    return corrupt("{}: invalid JSON ({})", key, json_error_text(e));
+  }
+}
+
+std::string json_error_text(const std::exception& e) {
+  std::string why = e.what();
+  if (why.rfind("[json.exception", 0) == 0)
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
+  return why;
+}
+
+std::string dump_metadata_json(const Json& j, int indent) {
+  std::string text = mark_non_finite(j).dump(indent, ' ', true, Json::error_handler_t::replace);
+  for (const char* word : kNonFinite) {
+    const std::string marked = "\"\\u0001pg-non-finite:" + std::string(word) + "\"";
+    for (size_t p = 0; (p = text.find(marked, p)) != std::string::npos;) text.replace(p, marked.size(), word);
+  }
+  return text;
 }
 
 FillChoice choose_fill_value(const Variable& v) {
   FillChoice f;
-  if (auto fb = v.fill_value_bytes()) {
+  const AttrValue* attr = v.attrs.find("_FillValue");
+  const auto numbers = attr ? attr->numbers() : std::vector<double>();
+  if (v.dtype.is_integer() && !numbers.empty() && !std::isfinite(numbers[0])) {
+    // An integer variable with a NaN _FillValue (seen in real files): no stored value can
+    // equal it, so nothing is masked. The Zarr fill value cannot say NaN for integers: it
+    // stays unset (zero for v3), and the attribute stays as it was, so that readers mask
+    // nothing either, as they do with the original.
+    f.raw.assign(v.dtype.itemsize, 0);
+    f.keep_attribute = true;
+  } else if ((v.dtype.kind == DTypeKind::kChar || v.dtype.kind == DTypeKind::kBytes) && attr && attr->value.is_string()) {
+    // Text fill values: the bytes, and in .zarray their base64 as zarr-python writes it.
+    const std::string& s = attr->value.get_ref<const std::string&>();
+    f.raw.assign(v.dtype.itemsize, 0);
+    std::memcpy(f.raw.data(), s.data(), std::min<size_t>(s.size(), f.raw.size()));
+    f.json = base64(Bytes(s.begin(), s.begin() + std::min<size_t>(s.size(), f.raw.size())));
+  } else if (auto fb = v.fill_value_bytes()) {
     f.raw = *fb;
     f.json = scalar_bytes_to_json(*fb, v.dtype);
   } else if (v.dtype.is_float()) {

@@ -42,8 +42,16 @@ Result<Shape> chunk_index_of(const Box& box, const Shape& chunks);
 const NdArray& full_size_chunk(const NdArray& data, const Box& box, const Shape& chunks, const Bytes& fill,
                                NdArray& padded);
 
-// Parses metadata JSON; bare NaN/Infinity/-Infinity (as Python writes them) are accepted.
+// Parses metadata JSON; bare NaN/Infinity/-Infinity (as Python writes them) are accepted
+// and become doubles. Errors name `key` and say what is wrong, in one line.
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
+// What a JSON library error says, without the library's "[json.exception...]" tag.
+std::string json_error_text(const std::exception& e);
+
+// Metadata JSON as zarr-python writes it (sorted keys, ASCII, `indent`), non-finite
+// numbers as bare NaN/Infinity/-Infinity; text that is not UTF-8 cannot reach here (the
+// readers make it valid), but would print as U+FFFD.
+std::string dump_metadata_json(const Json& j, int indent);
 
 // The fill value a Zarr writer stores for `v`: its _FillValue, else NaN for floats (as
 // xarray writes), else zeros. `json` is null where there is no _FillValue and the type is
@@ -51,6 +59,7 @@ Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
 struct FillChoice {
   Bytes raw;
   Json json;
+  bool keep_attribute = false;  // the _FillValue attribute stays (the fill value cannot say it)
 };
 FillChoice choose_fill_value(const Variable& v);
 

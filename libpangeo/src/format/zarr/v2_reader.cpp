@@ -212,13 +212,18 @@ class ZarrV2Reader final : public DatasetReader {
       v.storage.big_endian = info->big_endian;
       v.storage.dimension_separator = info->keys.separator;
       v.attrs = Attributes::from_json(meta_.value(akey, Json::object()));
-      // xarray: the Zarr fill_value is the variable's _FillValue.
+      // xarray: the Zarr fill_value is the variable's _FillValue (text for bytes).
+      if (!fill.is_null() && (v.dtype.kind == DTypeKind::kChar || v.dtype.kind == DTypeKind::kBytes)) {
+        std::string text(info->fill.begin(), info->fill.end());
+        text.erase(text.find_last_not_of('\0') + 1);
+        v.attrs.set("_FillValue", AttrValue::text(text));
+      }
       if (!fill.is_null() && v.dtype.is_numeric() && v.dtype.kind != DTypeKind::kBool) {
         v.attrs.erase("_FillValue");
         v.attrs.set("_FillValue", AttrValue{v.dtype, fill.is_string() ? Json(load_as_double(v.dtype, info->fill.data(), 0)) : fill});
       }
     } catch (const Json::exception& e) {
-      return ctx(corrupt("bad .zarray: {}", e.what()));
+      return ctx(corrupt("{}: {}", zkey, json_error_text(e)));
     }
     // Dimension names from xarray's _ARRAY_DIMENSIONS, else dim_0, dim_1, ...
     const AttrValue* dims = v.attrs.find("_ARRAY_DIMENSIONS");
@@ -274,7 +279,11 @@ class ZarrV2Reader final : public DatasetReader {
 
 Result<std::unique_ptr<DatasetReader>> open_zarr(std::shared_ptr<Store> store, const std::string& name) {
   auto r = std::make_unique<ZarrV2Reader>(std::move(store), name);
-  PG_RETURN_IF_ERROR(r->open());
+  try {
+    PG_RETURN_IF_ERROR(r->open());
+  } catch (const Json::exception& e) {  // metadata of an unexpected shape anywhere in the tree
+    return corrupt("zarr: metadata of an unexpected form: {}", json_error_text(e));
+  }
   return std::unique_ptr<DatasetReader>(std::move(r));
 }
 

@@ -51,7 +51,7 @@ class ZarrV2Writer final : public DatasetWriter {
 
  private:
   Status put_json(const std::string& key, const Json& j) {
-    std::string text = j.dump(4, ' ', true);
+    std::string text = dump_metadata_json(j, 4);
     return store_->put(key, Bytes(text.begin(), text.end()));
   }
 
@@ -92,7 +92,7 @@ class ZarrV2Writer final : public DatasetWriter {
     FillChoice choice = choose_fill_value(v);
     a.fill = choice.raw;
     const Json fill = choice.json;
-    if (v.dtype.is_numeric()) attrs.erase("_FillValue");
+    if (!choice.keep_attribute && (v.dtype.is_numeric() || !fill.is_null())) attrs.erase("_FillValue");
     Json za{{"chunks", a.chunks},
             {"compressor", v.storage.compressor},
             {"dtype", numpy_dtype_string(v.dtype)},

@@ -130,16 +130,16 @@ class ZarrV3Reader final : public DatasetReader {
       if (!fill.ok()) return ctx(fill.status());
       a->fill = *fill;
     } catch (const Json::exception& e) {
-      return ctx(corrupt("bad zarr.json: {}", e.what()));
+      return ctx(corrupt("{}: {}", key.empty() ? "zarr.json" : key + "/zarr.json", json_error_text(e)));
     }
     v.storage.chunks = a->chunks;
     v.storage.zarr_fill_value = m.value("fill_value", Json());
     v.storage.zarr_v3_codecs = m.at("codecs");
     if (a->chain->kind == V3Chain::Kind::kShard) v.storage.shard_chunks = a->chain->inner;
     v.attrs = Attributes::from_json(m.value("attributes", Json::object()));
-    // JSON has no NaN: fill values in attributes come as "NaN"/"Infinity" strings.
+    // Stores that spelled non-finite fill values as strings ("NaN", "Infinity").
     for (const char* k : {"_FillValue", "missing_value"})
-      if (const AttrValue* a = v.attrs.find(k); a && v.dtype.is_numeric()) {
+      if (const AttrValue* a = v.attrs.find(k); a && v.dtype.is_float() && a->value.is_string()) {
         auto b = json_to_scalar_bytes(a->value, v.dtype);
         if (b.ok()) v.attrs.set(k, AttrValue{v.dtype, scalar_bytes_to_json(*b, v.dtype).is_string()
                                                            ? Json(load_as_double(v.dtype, b->data(), 0))
@@ -245,7 +245,11 @@ class ZarrV3Reader final : public DatasetReader {
 
 Result<std::unique_ptr<DatasetReader>> open_zarr_v3(std::shared_ptr<Store> store, const std::string& name) {
   auto r = std::make_unique<ZarrV3Reader>(std::move(store), name);
-  PG_RETURN_IF_ERROR(r->open());
+  try {
+    PG_RETURN_IF_ERROR(r->open());
+  } catch (const Json::exception& e) {  // metadata of an unexpected shape anywhere in the tree
+    return corrupt("zarr: metadata of an unexpected form: {}", json_error_text(e));
+  }
   return std::unique_ptr<DatasetReader>(std::move(r));
 }
 

@@ -95,7 +95,7 @@ class ZarrV3Writer final : public DatasetWriter {
 
  private:
   Status put_json(const std::string& key, const Json& j) {
-    std::string text = j.dump(2, ' ', true);
+    std::string text = dump_metadata_json(j, 2);
     return store_->put(key, Bytes(text.begin(), text.end()));
   }
 
