@@ -79,6 +79,8 @@ struct StorageEncoding {
   Json zarr_fill_value;        // the Zarr fill_value as stored (null when absent)
   Json zarr_v3_codecs;         // a Zarr v3 codec chain as stored (null for other formats)
   Shape shard_chunks;          // Zarr v3 sharding: the inner chunk shape (empty: none)
+  std::string unsupported;     // why the values cannot be read (a user-defined netCDF type):
+                               // listed, but refused when used; -v/--drop can leave it out
   int deflate_level = 0;       // netCDF-4 zlib level (0: none)
   bool shuffle = false;        // netCDF-4 shuffle filter
 };

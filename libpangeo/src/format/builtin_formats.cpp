@@ -107,7 +107,7 @@ Result<std::unique_ptr<DatasetReader>> open_probed(const Probe& p) {
     if (!yes.ok()) return yes.status().with_context(p.location);
     if (!*yes) continue;
     auto r = row.open(p);
-    if (!r.ok()) return r.status().with_context(p.location);
+    if (!r.ok() && r.status().message().rfind(p.location + ":", 0) != 0) return r.status().with_context(p.location);
     return r;
   }
   if (p.store) return invalid_argument("{}: not a Zarr store (no .zgroup, .zarray, .zmetadata or zarr.json)", p.location);

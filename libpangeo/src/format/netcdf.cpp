@@ -210,6 +210,8 @@ class NetcdfReader final : public DatasetReader {
   std::string location() const override { return path_; }
 
   Result<NdArray> read(const std::string& path, const Box& box) override {
+    if (auto ref = find_variable(root_, path); ref.ok() && !ref->var->storage.unsupported.empty())
+      return unsupported("{}: variable \"{}\": {}", path_, path, ref->var->storage.unsupported);
     auto it = vars_.find(path);
     if (it == vars_.end()) return not_found("{}: no variable \"{}\"", path_, path);
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
@@ -275,8 +277,15 @@ class NetcdfReader final : public DatasetReader {
       v.name = name;
       auto ctx = [&](const Status& s) { return s.with_context(fmt::format("variable \"{}\"", v.name)); };
       auto dt = dtype_of(grp, t);
-      if (!dt.ok()) return ctx(dt.status());
-      v.dtype = *dt;
+      if (dt.ok()) {
+        v.dtype = *dt;
+      } else {
+        // Listed with its byte size, refused when used (see StorageEncoding::unsupported).
+        size_t size = 1;
+        nc_inq_type(grp, t, nullptr, &size);
+        v.dtype = DType::of(DTypeKind::kBytes, uint32_t(std::max<size_t>(size, 1)));
+        v.storage.unsupported = dt.status().message();
+      }
       for (int d = 0; d < vndims; ++d) {
         char dname[NC_MAX_NAME + 1];
         size_t len;
@@ -415,6 +424,12 @@ class NetcdfWriter final : public DatasetWriter {
       // the variable: it masks nothing, and netCDF cannot store it. Left out.
       const auto nums = a.numbers();
       if (!nums.empty() && !std::isfinite(nums[0])) return Status::Ok();
+    }
+    if (a.is_text() && var_type == NC_CHAR && a.value.is_string()) {
+      // A char variable's _FillValue is one character; "" (as read) is the NUL character.
+      const std::string& s = a.value.get_ref<const std::string&>();
+      const char c = s.empty() ? '\0' : s[0];
+      return nc_check(nc_put_att_text(grp, varid, name.c_str(), 1, &c), name);
     }
     if (a.is_text()) {
       if (a.value.is_string()) {

@@ -124,6 +124,10 @@ static void set_output_storage(Group& g, const std::string& prefix, const Datase
 Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, const ConvertOptions& opt) {
   ConvertPlan plan;
   PG_ASSIGN_OR_RETURN(plan.schema, select_variables(in.root(), opt.keep_vars, opt.drop_vars));
+  for (const auto& ref : all_variables(plan.schema))
+    if (!ref.var->storage.unsupported.empty())
+      return unsupported("{}: variable \"{}\": {}; the other variables convert without it", in.location(), ref.path,
+                         ref.var->storage.unsupported);
   for (const auto& [dim, n] : opt.chunks) {
     bool found = false;
     for (const auto& ref : all_variables(plan.schema))

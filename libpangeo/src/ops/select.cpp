@@ -487,6 +487,7 @@ class SelectionReader final : public DatasetReader {
         std::stringstream ss(*c);
         for (std::string name; ss >> name;) listed.insert(name);
       }
+    std::set<std::string> coordinate_vars;
     for (auto& v : out.vars) {
       std::vector<std::string> dims;
       Shape shape, chunks;
@@ -503,11 +504,25 @@ class SelectionReader final : public DatasetReader {
       v.shape = shape;
       v.storage.chunks = chunks;
       if (!chunks.empty()) v.storage.chunks = derived_chunks(v, chunks);
-      // As xarray writes them: a data variable's own "coordinates" attribute stays as it
-      // was; one without gets the scalar coordinates (their dimensions, none, are a subset
-      // of every variable's), sorted.
-      if (!is_coordinate && !scalar_coords.empty() && !v.attrs.find("coordinates"))
-        v.attrs.set("coordinates", AttrValue::text(fmt::format("{}", fmt::join(scalar_coords, " "))));
+      if (is_coordinate) coordinate_vars.insert(v.name);
+    }
+    // As xarray writes them: a data variable's own "coordinates" attribute stays as it
+    // was; one without, once a selection made scalar coordinates, names every non-index
+    // coordinate whose dimensions it has (a scalar's, none, it always has), sorted.
+    if (!scalar_coords.empty()) {
+      std::set<std::string> non_index = scalar_coords;
+      non_index.insert(listed.begin(), listed.end());
+      for (auto& v : out.vars) {
+        if (coordinate_vars.count(v.name) || v.attrs.find("coordinates")) continue;
+        std::vector<std::string> names;
+        for (const auto& c : non_index)
+          if (const Variable* cv = out.find_var(c))
+            if (std::all_of(cv->dims.begin(), cv->dims.end(), [&](const std::string& d) {
+                  return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end();
+                }))
+              names.push_back(c);
+        if (!names.empty()) v.attrs.set("coordinates", AttrValue::text(fmt::format("{}", fmt::join(names, " "))));
+      }
     }
     // Scalar coordinates no variable names go in a global "coordinates" attribute, as
     // xarray writes them.

@@ -29,6 +29,8 @@ struct StoreKind {
   bool lists = true;
 };
 
+void PrintTo(const StoreKind& k, std::ostream* os) { *os << k.name; }
+
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";

@@ -163,9 +163,10 @@ class ZarrV2Reader final : public DatasetReader {
     auto info = std::make_unique<ArrayInfo>();
     info->key = key;
     try {
-      if (za.value("zarr_format", 2) != 2) return ctx(unsupported("zarr_format {}", za["zarr_format"].dump()));
-      if (!za["dtype"].is_string()) return ctx(unsupported("structured dtype {}", za["dtype"].dump()));
-      auto dt = parse_numpy_dtype(za["dtype"].get<std::string>(), &info->big_endian);
+      if (za.value("zarr_format", 2) != 2) return ctx(unsupported("zarr_format {}", za.value("zarr_format", Json()).dump()));
+      if (!za.contains("dtype")) return ctx(corrupt("{}: no dtype", zkey));
+      if (!za.at("dtype").is_string()) return ctx(unsupported("structured dtype {}", za.at("dtype").dump()));
+      auto dt = parse_numpy_dtype(za.at("dtype").get<std::string>(), &info->big_endian);
       if (!dt.ok()) return ctx(dt.status());
       v.dtype = *dt;
       v.shape = za.at("shape").get<Shape>();
