@@ -119,7 +119,7 @@ PY
   done
 }
 
-@test "netCDF-4 enums read as xarray reads them; compound variables refused by name, the rest converts" {
+@test "netCDF-4 enums read as xarray reads them and kept in netCDF-4 output; compounds refused by name, the rest converts" {
   ncgen -4 -o ut.nc "$INTEROP/data/user_types.cdl"
   run pg-convert ut.nc -o all.zarr
   assert_one_line_error 1
@@ -134,6 +134,11 @@ xr.testing.assert_identical(a, b)
 assert list(b.c.values) == [0, 2, 1]
 PY
   pg-info ut.nc | grep -q "c (t) uint8"
+  # netCDF-4 output keeps the enum: its labels, as ncdump prints them
+  pg-convert ut.nc --drop o -o back.nc
+  ncdump back.nc | grep -q "ubyte enum cloud_t {Clear = 0, Cumulus = 1, Stratus = 2}"
+  ncdump back.nc | grep -q "c = Clear, Stratus, Cumulus"
+  "$INTEROP/assert_identical.py" back.nc ut.zarr
 }
 
 @test "a time coordinate holding netCDF's default fill: missing, not a date millions of years away" {

@@ -79,6 +79,8 @@ struct StorageEncoding {
   Json zarr_fill_value;        // the Zarr fill_value as stored (null when absent)
   Json zarr_v3_codecs;         // a Zarr v3 codec chain as stored (null for other formats)
   Shape shard_chunks;          // Zarr v3 sharding: the inner chunk shape (empty: none)
+  Json netcdf_enum;            // a netCDF-4 enum the values belong to: {"name", "members":
+                               // {label: value}} (null: none); netCDF-4 output keeps it
   std::string unsupported;     // why the values cannot be read (a user-defined netCDF type):
                                // listed, but refused when used; -v/--drop can leave it out
   int deflate_level = 0;       // netCDF-4 zlib level (0: none)

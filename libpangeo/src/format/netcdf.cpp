@@ -84,7 +84,7 @@ Result<DType> dtype_of(nc_type t) {
 // The element type of `t` in group `grp`: atomic types, and enums as their base integer
 // type (as netCDF4-python and xarray read them). Other user-defined types (compound,
 // vlen, opaque) are refused with their class and name.
-Result<DType> dtype_of(int grp, nc_type t) {
+Result<DType> dtype_of(int grp, nc_type t, Json* enum_out = nullptr) {
   if (t <= NC_MAX_ATOMIC_TYPE) return dtype_of(t);
   char name[NC_MAX_NAME + 1] = "";
   size_t size = 0, nfields = 0;
@@ -92,7 +92,20 @@ Result<DType> dtype_of(int grp, nc_type t) {
   int cls = 0;
   if (nc_inq_user_type(grp, t, name, &size, &base, &nfields, &cls) != NC_NOERR)
     return unsupported("unknown netCDF type {}", t);
-  if (cls == NC_ENUM) return dtype_of(base);
+  if (cls == NC_ENUM) {
+    PG_ASSIGN_OR_RETURN(DType dt, dtype_of(base));
+    if (enum_out) {
+      Json members = Json::object();
+      for (size_t i = 0; i < nfields; ++i) {
+        char label[NC_MAX_NAME + 1] = "";
+        Bytes raw(8);  // wide enough for every base type
+        if (nc_inq_enum_member(grp, t, int(i), label, raw.data()) != NC_NOERR) continue;
+        members[to_valid_utf8(label)] = int64_t(load_as_double(dt, raw.data(), 0));
+      }
+      *enum_out = Json{{"name", to_valid_utf8(name)}, {"members", members}};
+    }
+    return dt;
+  }
   const char* kind = cls == NC_COMPOUND ? "compound" : cls == NC_VLEN ? "variable-length" : cls == NC_OPAQUE ? "opaque" : "user-defined";
   return unsupported("netCDF {} type \"{}\" is not supported", kind, name);
 }
@@ -276,7 +289,7 @@ class NetcdfReader final : public DatasetReader {
       Variable v;
       v.name = name;
       auto ctx = [&](const Status& s) { return s.with_context(fmt::format("variable \"{}\"", v.name)); };
-      auto dt = dtype_of(grp, t);
+      auto dt = dtype_of(grp, t, &v.storage.netcdf_enum);
       if (dt.ok()) {
         v.dtype = *dt;
       } else {
@@ -419,7 +432,7 @@ class NetcdfWriter final : public DatasetWriter {
       const std::string s = a.value.dump(-1, ' ', false, Json::error_handler_t::replace);
       return nc_check(nc_put_att_text(grp, varid, name.c_str(), s.size(), s.c_str()), name);
     }
-    if (auto vt = dtype_of(var_type); var_type != NC_NAT && vt.ok() && vt->is_integer()) {
+    if (auto vt = dtype_of(grp, var_type); var_type != NC_NAT && vt.ok() && vt->is_integer()) {
       // An integer variable's NaN _FillValue (real files have them) can be no value of
       // the variable: it masks nothing, and netCDF cannot store it. Left out.
       const auto nums = a.numbers();
@@ -454,8 +467,8 @@ class NetcdfWriter final : public DatasetWriter {
     DType dt = a.dtype;
     nc_type t;
     if (var_type != NC_NAT) {
-      t = var_type;  // _FillValue must have the variable's type
-      PG_ASSIGN_OR_RETURN(dt, dtype_of(t));
+      t = var_type;  // _FillValue must have the variable's type (an enum's: its base)
+      PG_ASSIGN_OR_RETURN(dt, dtype_of(grp, t));
     } else {
       if (nc3 && (dt.kind == DTypeKind::kInt64 || dt.kind == DTypeKind::kUInt64 || dt.kind == DTypeKind::kUInt32)) {
         // netCDF-3 has no 64-bit integers: int32 when the values fit, as xarray coerces.
@@ -517,11 +530,32 @@ class NetcdfWriter final : public DatasetWriter {
     return Status::Ok();
   }
 
+  // The enum type `e` over the integer type `base` in group `grp` (defined once per group).
+  Result<nc_type> define_enum(int grp, nc_type base, const Json& e) {
+    const std::string name = e.value("name", "enum_t");
+    const std::string key = fmt::format("{}/{}", grp, name);
+    if (auto it = enum_ids_.find(key); it != enum_ids_.end()) return it->second;
+    nc_type id;
+    PG_RETURN_IF_ERROR(nc_check(nc_def_enum(grp, base, name.c_str(), &id), fmt::format("enum type \"{}\"", name)));
+    PG_ASSIGN_OR_RETURN(DType dt, dtype_of(base));
+    const Json members = e.value("members", Json::object());
+    for (auto it = members.begin(); it != members.end(); ++it) {
+      Bytes raw(dt.itemsize);
+      store_from_double(dt, raw.data(), 0, it.value().get<double>());
+      PG_RETURN_IF_ERROR(nc_check(nc_insert_enum(grp, id, it.key().c_str(), raw.data()), fmt::format("enum member \"{}\"", it.key())));
+    }
+    enum_ids_[key] = id;
+    return id;
+  }
+
   Status define_variable(int grp, const Variable& v, const std::string& prefix) {
     bool nc3 = format_ == OutputFormat::kNetcdf3;
     if (nc3 && (v.dtype.kind == DTypeKind::kString || v.dtype.kind == DTypeKind::kUnicode))
       return unsupported("netCDF-3 has no string type");
     PG_ASSIGN_OR_RETURN(nc_type t, nc_type_of(v.dtype));
+    if (!nc3 && v.storage.netcdf_enum.is_object() && v.dtype.is_integer()) {
+      PG_ASSIGN_OR_RETURN(t, define_enum(grp, t, v.storage.netcdf_enum));
+    }
     std::vector<int> dimids;
     for (const auto& d : v.dims) {
       auto it = dim_ids_.find(d);
@@ -577,6 +611,7 @@ class NetcdfWriter final : public DatasetWriter {
   std::map<std::string, int> dim_ids_;
   std::map<std::string, uint64_t> dim_sizes_;
   std::map<std::string, NcVar> vars_;
+  std::map<std::string, nc_type> enum_ids_;  // "group id/name"
 };
 
 }  // namespace

@@ -80,6 +80,7 @@ static void set_output_storage(Group& g, const std::string& prefix, const Datase
   for (auto& v : g.vars) {
     StorageEncoding enc;
     const StorageEncoding& src = v.storage;
+    enc.netcdf_enum = src.netcdf_enum;  // netCDF-4 output keeps the enum's labels
     Shape chunks = src.chunks.empty() ? default_chunks(v) : src.chunks;
     for (size_t d = 0; d < v.dims.size(); ++d) {
       auto it = opt.chunks.find(v.dims[d]);
