@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,6 +114,10 @@ struct Group {
   const Dimension* find_dim(std::string_view name) const;
   const Group* find_group(std::string_view name) const;
 };
+
+// `j` with every NaN or infinite number replaced by spell(value), recursively (plain JSON
+// has no such numbers: each output spells them its own way).
+Json replace_non_finite(const Json& j, const std::function<Json(double)>& spell);
 
 // `s` with every ill-formed UTF-8 sequence replaced by U+FFFD, as Python's
 // bytes.decode("utf-8", "replace") does (netCDF4-python reads text attributes so).

@@ -108,6 +108,21 @@ Json Attributes::to_json() const {
   return o;
 }
 
+Json replace_non_finite(const Json& j, const std::function<Json(double)>& spell) {
+  if (j.is_number_float() && !std::isfinite(j.get<double>())) return spell(j.get<double>());
+  if (j.is_array()) {
+    Json out = Json::array();
+    for (const auto& e : j) out.push_back(replace_non_finite(e, spell));
+    return out;
+  }
+  if (j.is_object()) {
+    Json out = Json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = replace_non_finite(it.value(), spell);
+    return out;
+  }
+  return j;
+}
+
 std::string to_valid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());

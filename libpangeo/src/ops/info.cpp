@@ -325,21 +325,7 @@ namespace {
 // Plain JSON has no NaN or infinities: --json writes them as the strings "NaN",
 // "Infinity" and "-Infinity" (zarr-python's spelling for fill values).
 Json strict_json(const Json& j) {
-  if (j.is_number_float() && !std::isfinite(j.get<double>())) {
-    const double d = j.get<double>();
-    return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
-  }
-  if (j.is_array()) {
-    Json out = Json::array();
-    for (const auto& e : j) out.push_back(strict_json(e));
-    return out;
-  }
-  if (j.is_object()) {
-    Json out = Json::object();
-    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = strict_json(it.value());
-    return out;
-  }
-  return j;
+  return replace_non_finite(j, [](double d) { return Json(std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity"); });
 }
 }  // namespace
 

@@ -84,6 +84,12 @@ int zarr_write_rank(const std::string& key) {
   return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == "zarr.json" ? 1 : 0;
 }
 
+Shape writer_chunks(const Variable& v) {
+  Shape c = v.storage.chunks.empty() ? v.shape : v.storage.chunks;
+  for (auto& x : c) x = std::max<uint64_t>(x, 1);
+  return c;
+}
+
 Result<Shape> chunk_index_of(const Box& box, const Shape& chunks) {
   Shape idx(chunks.size());
   for (size_t d = 0; d < chunks.size(); ++d) {
@@ -149,23 +155,7 @@ void unmark(Json& j) {
   }
 }
 
-Json mark_non_finite(const Json& j) {
-  if (j.is_number_float() && !std::isfinite(j.get<double>())) {
-    const double d = j.get<double>();
-    return kMark + (std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
-  }
-  if (j.is_array()) {
-    Json out = Json::array();
-    for (const auto& e : j) out.push_back(mark_non_finite(e));
-    return out;
-  }
-  if (j.is_object()) {
-    Json out = Json::object();
-    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = mark_non_finite(it.value());
-    return out;
-  }
-  return j;
-}
+std::string spelled(double d) { return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity"; }
 
 }  // namespace
 
@@ -194,7 +184,8 @@ std::string json_error_text(const std::exception& e) {
 }
 
 std::string dump_metadata_json(const Json& j, int indent) {
-  std::string text = mark_non_finite(j).dump(indent, ' ', true, Json::error_handler_t::replace);
+  const Json marked = replace_non_finite(j, [](double d) { return Json(kMark + spelled(d)); });
+  std::string text = marked.dump(indent, ' ', true, Json::error_handler_t::replace);
   for (const char* word : kNonFinite) {
     const std::string marked = "\"\\u0001pg-non-finite:" + std::string(word) + "\"";
     for (size_t p = 0; (p = text.find(marked, p)) != std::string::npos;) text.replace(p, marked.size(), word);

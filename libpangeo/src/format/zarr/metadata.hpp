@@ -33,6 +33,9 @@ Status name_dimensions(Group& g, Variable& v, const Json& names);
 // part, UCS-4 text by code point, bytes untouched).
 void to_native_order(NdArray& a);
 
+// The chunk shape a writer uses: the storage's chunks, or the whole array; lengths >= 1.
+Shape writer_chunks(const Variable& v);
+
 // The grid index of the chunk a writer was given (`box` must start on a chunk boundary).
 Result<Shape> chunk_index_of(const Box& box, const Shape& chunks);
 
@@ -45,6 +48,11 @@ const NdArray& full_size_chunk(const NdArray& data, const Box& box, const Shape&
 // Parses metadata JSON; bare NaN/Infinity/-Infinity (as Python writes them) are accepted
 // and become doubles. Errors name `key` and say what is wrong, in one line.
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
+// Runs a reader's open(), turning metadata of an unexpected form anywhere in the tree
+// (which the JSON library reports by throwing) into one corrupt-store error.
+template <typename Reader>
+Result<std::unique_ptr<DatasetReader>> open_reader(std::unique_ptr<Reader> r);
+
 // What a JSON library error says, without the library's "[json.exception...]" tag.
 std::string json_error_text(const std::exception& e);
 
@@ -62,5 +70,15 @@ struct FillChoice {
   bool keep_attribute = false;  // the _FillValue attribute stays (the fill value cannot say it)
 };
 FillChoice choose_fill_value(const Variable& v);
+
+template <typename Reader>
+Result<std::unique_ptr<DatasetReader>> open_reader(std::unique_ptr<Reader> r) {
+  try {
+    PG_RETURN_IF_ERROR(r->open());
+  } catch (const Json::exception& e) {
+    return corrupt("zarr: metadata of an unexpected form: {}", json_error_text(e));
+  }
+  return std::unique_ptr<DatasetReader>(std::move(r));
+}
 
 }  // namespace pangeo

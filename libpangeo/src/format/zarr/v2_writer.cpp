@@ -75,8 +75,7 @@ class ZarrV2Writer final : public DatasetWriter {
     a.key = key;
     a.shape = v.shape;
     a.dtype = v.dtype;
-    a.chunks = v.storage.chunks.empty() ? v.shape : v.storage.chunks;
-    for (auto& c : a.chunks) c = std::max<uint64_t>(c, 1);
+    a.chunks = writer_chunks(v);
     if (a.chunks.size() != a.shape.size()) return ctx(invalid_argument("chunks have the wrong rank"));
     Json filters = v.storage.filters;
     if (v.dtype.kind == DTypeKind::kString) {

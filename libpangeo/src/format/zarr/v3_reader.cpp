@@ -245,12 +245,7 @@ class ZarrV3Reader final : public DatasetReader {
 
 Result<std::unique_ptr<DatasetReader>> open_zarr_v3(std::shared_ptr<Store> store, const std::string& name) {
   auto r = std::make_unique<ZarrV3Reader>(std::move(store), name);
-  try {
-    PG_RETURN_IF_ERROR(r->open());
-  } catch (const Json::exception& e) {  // metadata of an unexpected shape anywhere in the tree
-    return corrupt("zarr: metadata of an unexpected form: {}", json_error_text(e));
-  }
-  return std::unique_ptr<DatasetReader>(std::move(r));
+  return open_reader(std::move(r));
 }
 
 }  // namespace pangeo

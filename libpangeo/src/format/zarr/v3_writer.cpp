@@ -119,8 +119,7 @@ class ZarrV3Writer final : public DatasetWriter {
     a.key = key;
     a.shape = v.shape;
     a.dtype = v.dtype;
-    a.chunks = v.storage.chunks.empty() ? v.shape : v.storage.chunks;
-    for (auto& c : a.chunks) c = std::max<uint64_t>(c, 1);
+    a.chunks = writer_chunks(v);
     a.inner = v.storage.shard_chunks;
     // fill_value: the _FillValue, else NaN for floats, else zero (v3 always has one).
     FillChoice choice = choose_fill_value(v);
