@@ -135,6 +135,24 @@ void check_usage(const std::string& name, const pangeo::Status& s) {
   if (!s.ok()) throw CLI::ValidationError(name, s.message());
 }
 
+pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& dim, bool allow_gaps,
+                          const CommonOptions& common) {
+  pangeo::AppendRequest a;
+  a.output = req.output;
+  a.dim = dim;
+  a.allow_gaps = allow_gaps;
+  a.dry_run = req.dry_run;
+  a.cloud = req.cloud;
+  a.exec = req.options.exec;
+  PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(req.inputs, req.cloud));
+  PG_ASSIGN_OR_RETURN(pangeo::AppendReport r, pangeo::append_dataset(*in, a));
+  if (common.json)
+    print_out(pangeo::Json{{"appended", r.appended}, {"skipped", r.skipped}, {"dimension", dim}}.dump(2) + "\n");
+  else if (r.skipped && !common.quiet)
+    std::fprintf(stderr, "%s: already in the store along %s: nothing appended\n", req.output.c_str(), dim.c_str());
+  return pangeo::Status::Ok();
+}
+
 void print_out(const std::string& text) {
   size_t done = 0;
   while (done < text.size()) {

@@ -57,6 +57,11 @@ void add_output_options(CLI::App& app, OutputOptions& o);
 // Fills a conversion request's inputs and common options (output, -O, cloud, -v/--drop).
 void apply_common(pangeo::ConvertRequest& req, const std::vector<std::string>& inputs, const CommonOptions& common);
 
+// pg-convert --append-dim: appends the request's inputs to the store it names and reports
+// what happened (--json: {"appended": N, "skipped": BOOL}).
+pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& dim, bool allow_gaps,
+                          const CommonOptions& common);
+
 // Writes `result` to common.output (atomically, format from the name or --format).
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
                             const CommonOptions& common, const OutputOptions& out, const pangeo::ExecOptions& exec);

@@ -23,12 +23,21 @@ int main(int argc, char** argv) {
                           "Zarr v3: shard lengths, e.g. time=120 (multiples of the chunks)");
   app.add_flag("--consolidated,!--no-consolidated", consolidated, "Write consolidated .zmetadata (default on)");
   app.add_flag("--dry-run", req.dry_run, "Print the plan and write nothing");
+  std::string append_dim;
+  bool allow_gaps = false;
+  auto* append = app.add_option("--append-dim", append_dim, "Grow the existing Zarr store -o along DIM with the inputs");
+  app.add_flag("--allow-gaps", allow_gaps, "With --append-dim: accept a gap after the store's last value")->needs(append);
+  for (const char* o : {"--chunks", "--compressor", "--shards", "--zarr-format", "--format"}) append->excludes(app.get_option(o));
   pgtool::add_common_options(app, common, ~0u);
   return pgtool::run_tool("pg-convert", app, argc, argv, [&]() -> pangeo::Status {
     if (!req.options.shards.empty() && req.options.zarr_format != 3) return pgtool::usage_error("--shards needs --zarr-format 3");
     pgtool::apply_common(req, inputs, common);
     req.options.consolidated = consolidated;
     PG_ASSIGN_OR_RETURN(req.options.exec, pgtool::exec_options(common, "convert"));
+    if (append->count()) {
+      if (!common.vars.empty() || !common.drop.empty()) return pgtool::usage_error("-v and --drop do not go with --append-dim (the store decides the variables)");
+      return pgtool::run_append(req, append_dim, allow_gaps, common);
+    }
     PG_ASSIGN_OR_RETURN(pangeo::ConvertPlan plan, pangeo::convert_dataset(req));
     if (req.dry_run) pgtool::print_out(pangeo::format_plan(plan, common.json));
     else if (common.json) pgtool::print_out(pangeo::format_plan(plan, true));

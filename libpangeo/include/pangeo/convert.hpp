@@ -65,6 +65,30 @@ Result<ConvertPlan> convert_dataset(const ConvertRequest& request);
 // The second half of convert_dataset: writes an opened (or derived) dataset to
 // request.output; request.inputs are only checked against the output path.
 Result<ConvertPlan> write_dataset(DatasetReader& in, const ConvertRequest& request);
+// Appending to an existing Zarr v2 store along a dimension (xarray's to_zarr(append_dim=)).
+// The inputs must have the store's variables, dimensions and types and the same values
+// along every other coordinate; they are encoded as the store encodes its data (time
+// labels re-expressed in the store's units, packing and fill values as the store's), must
+// continue the store's axis (no gap unless allowed), and are written chunks first and
+// metadata last: a store stopped at any moment opens as its previous complete version.
+// Data already in the store with the same values is a no-op (a rerun), reported as
+// skipped; an overlap with other values is an error. Local stores are locked while
+// appending; object stores assume one writer and check the metadata before the last write.
+struct AppendRequest {
+  std::string output;   // the store
+  std::string dim;      // the dimension to grow
+  bool allow_gaps = false;
+  bool dry_run = false;
+  CloudOptions cloud;
+  ExecOptions exec;
+};
+struct AppendReport {
+  uint64_t new_positions = 0;  // along dim, in the inputs
+  uint64_t appended = 0;       // positions added (0 when skipped)
+  bool skipped = false;        // everything was there already
+};
+Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& request);
+
 // The plan as text (--dry-run) or JSON.
 std::string format_plan(const ConvertPlan& plan, bool json);
 

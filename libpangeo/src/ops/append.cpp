@@ -1,0 +1,285 @@
+// Appending to a Zarr store along one dimension (xarray's to_zarr(append_dim=...)): the new
+// data encoded as the store encodes it (time units and calendar, dtype, packing, fill
+// value, chunks, codecs), chunks first and metadata last, so that a store stopped at any
+// moment still opens as its previous complete version and a rerun completes it.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "pangeo/cf.hpp"
+#include "pangeo/convert.hpp"
+#include "pangeo/grid.hpp"
+#include "pangeo/select.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pangeo {
+
+namespace {
+
+// An exclusive lock on a local store (a hidden sibling file), so that two appends to one
+// store do not interleave: the second waits. Object stores have no locks (single writer).
+class StoreLock {
+ public:
+  static Result<std::unique_ptr<StoreLock>> take(const std::string& target) {
+    auto lock = std::unique_ptr<StoreLock>(new StoreLock());
+    if (target.find("://") != std::string::npos && target.rfind("file://", 0) != 0) return lock;
+    fs::path p = fs::path(target.rfind("file://", 0) == 0 ? target.substr(7) : target).lexically_normal();
+    if (p.filename().empty()) p = p.parent_path();
+    const fs::path lock_path = p.parent_path() / ("." + p.filename().string() + ".pglock");
+    lock->fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock->fd_ < 0) return io_error("{}: cannot lock the store", target);
+    if (::flock(lock->fd_, LOCK_EX) != 0) return io_error("{}: cannot lock the store", target);
+    return lock;
+  }
+  ~StoreLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+
+ private:
+  StoreLock() = default;
+  int fd_ = -1;
+};
+
+bool has_dim(const Variable& v, const std::string& d) { return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end(); }
+
+// The packing and masking attributes that decide how values are stored.
+bool same_encoding(const Variable& a, const Variable& b) {
+  for (const char* k : {"scale_factor", "add_offset", "_FillValue", "missing_value"}) {
+    const AttrValue* x = a.attrs.find(k);
+    const AttrValue* y = b.attrs.find(k);
+    if (bool(x) != bool(y) || (x && !(*x == *y))) return false;
+  }
+  return a.dtype == b.dtype;
+}
+
+// Stored values of `src` (a variable encoded like `from`) re-encoded as `to` encodes them:
+// decoded, then packed and masked with `to`'s attributes, rounded for integers as xarray
+// does.
+NdArray reencode(const NdArray& src, const Variable& from, const Variable& to) {
+  std::vector<double> vals;
+  MaskAndScale(from).decode_all(src, vals);
+  NdArray out(to.dtype, src.shape);
+  const MaskAndScale ms(to);
+  const auto fill = to.fill_value_bytes();
+  for (size_t i = 0; i < vals.size(); ++i) {
+    double x = vals[i];
+    if (std::isnan(x) && fill) {
+      std::memcpy(out.bytes.data() + i * to.dtype.itemsize, fill->data(), to.dtype.itemsize);
+      continue;
+    }
+    x = (x - ms.offset()) / ms.scale();
+    if (to.dtype.is_integer()) x = std::nearbyint(x);
+    store_from_double(to.dtype, out.bytes.data(), i, x);
+  }
+  return out;
+}
+
+struct Axis {
+  std::vector<double> seconds;  // or plain values when not a time axis
+  std::optional<TimeUnits> units;
+};
+
+Result<Axis> read_axis(DatasetReader& in, const std::string& dim) {
+  const Variable* v = in.root().find_var(dim);
+  if (!v || v->rank() != 1 || v->dims[0] != dim) return invalid_argument("no coordinate variable \"{}\" to append along", dim);
+  Axis a;
+  PG_ASSIGN_OR_RETURN(a.seconds, read_coordinate(in, dim));
+  if (is_time_variable(*v)) {
+    PG_ASSIGN_OR_RETURN(TimeUnits tu, TimeUnits::parse(*v->attrs.text("units"), v->attrs.text("calendar").value_or("")));
+    for (auto& x : a.seconds) x = tu.to_seconds(x);
+    a.units = tu;
+  }
+  return a;
+}
+
+// Checks that `in` has the store's variables, dimensions and types, and the same values
+// along every other dimension's coordinate.
+Status check_schema(DatasetReader& store, DatasetReader& in, const std::string& dim) {
+  const Group& s = store.root();
+  const Group& n = in.root();
+  if (!s.groups.empty() || !n.groups.empty()) return unsupported("appending to stores with groups");
+  for (const auto& v : s.vars) {
+    const Variable* w = n.find_var(v.name);
+    if (!w) return invalid_argument("the store has a variable \"{}\" that the new data lacks", v.name);
+    if (w->dims != v.dims)
+      return invalid_argument("variable \"{}\": dimensions ({}) in the store, ({}) in the new data", v.name,
+                              fmt::join(v.dims, ", "), fmt::join(w->dims, ", "));
+    if (w->dtype != v.dtype)
+      return invalid_argument("variable \"{}\": {} in the store, {} in the new data", v.name, v.dtype.numpy_name(),
+                              w->dtype.numpy_name());
+    for (size_t d = 0; d < v.rank(); ++d)
+      if (v.dims[d] != dim && v.shape[d] != w->shape[d])
+        return invalid_argument("variable \"{}\": dimension \"{}\" has {} values in the store, {} in the new data", v.name,
+                                v.dims[d], v.shape[d], w->shape[d]);
+    if (!has_dim(v, dim) && v.rank() == 1 && v.dims[0] == v.name) {
+      PG_ASSIGN_OR_RETURN(auto a, read_coordinate(store, v.name));
+      PG_ASSIGN_OR_RETURN(auto b, read_coordinate(in, v.name));
+      for (size_t i = 0; i < a.size(); ++i)
+        if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i]))))
+          return invalid_argument("coordinate \"{}\" differs at position {}: {} in the store, {} in the new data", v.name, i,
+                                  a[i], b[i]);
+    }
+  }
+  for (const auto& w : n.vars)
+    if (!s.find_var(w.name)) return invalid_argument("the new data has a variable \"{}\" that the store lacks", w.name);
+  return Status::Ok();
+}
+
+// Whether the new data along `dim` equals the store's at positions [at, at + count).
+Result<bool> already_there(DatasetReader& store, DatasetReader& in, const std::string& dim, uint64_t at) {
+  for (const auto& v : store.root().vars) {
+    if (!has_dim(v, dim) || v.name == dim) continue;
+    const Variable& w = *in.root().find_var(v.name);
+    const size_t d = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    Box sb = Box::whole(v.shape), nb = Box::whole(w.shape);
+    sb.start[d] = at;
+    sb.count[d] = w.shape[d];
+    PG_ASSIGN_OR_RETURN(NdArray a, store.read(v.name, sb));
+    PG_ASSIGN_OR_RETURN(NdArray b, in.read(v.name, nb));
+    std::vector<double> x, y;
+    MaskAndScale(v).decode_all(a, x);
+    MaskAndScale(w).decode_all(b, y);
+    for (size_t i = 0; i < x.size(); ++i)
+      if (!(x[i] == y[i] || (std::isnan(x[i]) && std::isnan(y[i])))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req) {
+  AppendReport report;
+  const std::string& dim = req.dim;
+  if (req.output.empty()) return invalid_argument("no store given (-o PATH)");
+  if (req.output == "-") return unsupported("appending needs a store, not a stream");
+  if (auto f = output_format_for(req.output, ""); f.ok() && *f != OutputFormat::kZarr)
+    return unsupported("{}: appending writes Zarr stores only (netCDF files: use ncrcat)", req.output);
+  PG_ASSIGN_OR_RETURN(auto lock, StoreLock::take(req.output));
+  PG_ASSIGN_OR_RETURN(auto store, open_store(req.output, req.cloud));
+  PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(store));
+  if (!exists) return not_found("{}: no Zarr store to append to (convert the first inputs without --append-dim)", req.output);
+  PG_ASSIGN_OR_RETURN(auto existing, open_store_dataset(store, req.output));
+  if (existing->format_name() != "Zarr v2") return unsupported("{}: appending to {} stores is not supported yet", req.output, existing->format_name());
+  const Group& s = existing->root();
+  for (const auto& v : s.vars)
+    if (v.storage.order != 'C' || v.storage.dimension_separator != ".")
+      return unsupported("{}: variable \"{}\": appending to F-order or \"/\"-separated arrays", req.output, v.name);
+  if (!s.find_dim(dim)) return invalid_argument("{}: the store has no dimension \"{}\"", req.output, dim);
+  PG_RETURN_IF_ERROR(check_schema(*existing, in, dim).with_context(req.output));
+
+  // The new labels in the store's units; where they start decides what happens.
+  PG_ASSIGN_OR_RETURN(Axis old_axis, read_axis(*existing, dim));
+  PG_ASSIGN_OR_RETURN(Axis new_axis, read_axis(in, dim));
+  if (bool(old_axis.units) != bool(new_axis.units) ||
+      (old_axis.units && old_axis.units->calendar() != new_axis.units->calendar()))
+    return invalid_argument("{}: \"{}\" has another calendar or kind in the new data", req.output, dim);
+  const auto& olds = old_axis.seconds;
+  const auto& news = new_axis.seconds;
+  report.new_positions = news.size();
+  if (news.empty()) return report;
+  for (size_t i = 1; i < news.size(); ++i)
+    if (!(news[i] > news[i - 1])) return invalid_argument("\"{}\" does not increase in the new data", dim);
+  const auto eq = [](double a, double b) { return std::fabs(a - b) <= 1e-6 * std::max(1.0, std::fabs(a)); };
+  if (!olds.empty() && news[0] <= olds.back() + 1e-9) {
+    // A rerun: the same labels already in the store, with the same values, is a no-op.
+    auto at = std::find_if(olds.begin(), olds.end(), [&](double x) { return eq(x, news[0]); });
+    const uint64_t pos = uint64_t(at - olds.begin());
+    bool labels_match = at != olds.end() && pos + news.size() <= olds.size();
+    for (size_t i = 0; labels_match && i < news.size(); ++i) labels_match = eq(olds[pos + i], news[i]);
+    if (labels_match) {
+      PG_ASSIGN_OR_RETURN(bool same, already_there(*existing, in, dim, pos));
+      if (same) {
+        report.skipped = true;
+        return report;
+      }
+      return invalid_argument("{}: the new data overlaps the store along \"{}\" with different values", req.output, dim);
+    }
+    return invalid_argument("{}: the new data starts inside the store's \"{}\" (it must continue after the last value)",
+                            req.output, dim);
+  }
+  if (olds.size() >= 2 && !req.allow_gaps) {
+    const double step = olds.back() - olds[olds.size() - 2];
+    if (news[0] - olds.back() > 1.5 * step)
+      return invalid_argument("{}: a gap along \"{}\" between the store's last value and the new data", req.output, dim);
+  }
+  // The store's schema, grown along `dim`.
+  const uint64_t old_len = s.find_dim(dim)->size, total = old_len + news.size();
+  Group grown = s;
+  for (auto& d : grown.dims)
+    if (d.name == dim) d.size = total;
+  for (auto& v : grown.vars)
+    for (size_t d = 0; d < v.rank(); ++d)
+      if (v.dims[d] == dim) v.shape[d] = total;
+  if (req.dry_run) {
+    report.appended = news.size();
+    return report;
+  }
+  // Chunks (the partial last one completed from the store) first, metadata last.
+  auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
+  PG_ASSIGN_OR_RETURN(auto consolidated, store->size(".zmetadata"));
+  PG_ASSIGN_OR_RETURN(auto writer, make_writer(OutputSpec{OutputFormat::kZarr, 2, consolidated.has_value()}, held, ""));
+  PG_RETURN_IF_ERROR(writer->create(grown));
+  struct Task {
+    const Variable* var;
+    Box box;
+  };
+  std::vector<Task> tasks;
+  for (const auto& v : grown.vars) {
+    if (!has_dim(v, dim)) continue;
+    const size_t d = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    Box added = Box::whole(v.shape);
+    added.start[d] = old_len;
+    added.count[d] = news.size();
+    const ChunkGrid grid(v.shape, v.storage.chunks.empty() ? v.shape : v.storage.chunks);
+    grid.for_each_chunk_in(added, [&](const Shape&, const Box& chunk, const Box&) { tasks.push_back({&v, chunk}); });
+  }
+  auto task = [&](uint64_t i) -> Status {
+    const Variable& v = *tasks[i].var;
+    const Box& box = tasks[i].box;
+    const size_t d = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    NdArray out(v.dtype, box.count);
+    // Positions the store has: its own stored values.
+    if (box.start[d] < old_len) {
+      Box part = box;
+      part.count[d] = old_len - box.start[d];
+      PG_ASSIGN_OR_RETURN(NdArray old, existing->read(v.name, part));
+      copy_region(old, part.start, out, box.start, part);
+    }
+    // New positions: the time labels in the store's units, values as the store encodes them.
+    Box part = box;
+    part.start[d] = std::max(box.start[d], old_len);
+    part.count[d] = box.start[d] + box.count[d] - part.start[d];
+    Box src = part;
+    src.start[d] -= old_len;
+    NdArray fresh;
+    if (v.name == dim && old_axis.units) {
+      fresh = NdArray(v.dtype, part.count);
+      for (uint64_t k = 0; k < part.count[0]; ++k)
+        store_from_double(v.dtype, fresh.bytes.data(), k, old_axis.units->from_seconds(news[src.start[0] + k]));
+    } else {
+      const Variable& w = *in.root().find_var(v.name);
+      PG_ASSIGN_OR_RETURN(fresh, in.read(v.name, src));
+      if (!same_encoding(v, w)) fresh = reencode(fresh, w, v);
+    }
+    copy_region(fresh, part.start, out, box.start, part);
+    return writer->write(v.name, box, out).with_context(req.output);
+  };
+  auto cost = [&](uint64_t i) { return tasks[i].box.size() * tasks[i].var->dtype.itemsize * 3; };
+  PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, req.exec));
+  PG_RETURN_IF_ERROR(writer->finish());
+  PG_RETURN_IF_ERROR(in.check_input());
+  // The store describes the new data only once all of it is there.
+  auto again = open_store_dataset(store, req.output);  // the metadata still says the old shape
+  if (!again.ok() || again.value()->root().find_dim(dim)->size != old_len)
+    return invalid_argument("{}: the store changed while appending (one writer at a time)", req.output);
+  PG_RETURN_IF_ERROR(held->flush());
+  report.appended = news.size();
+  return report;
+}
+
+}  // namespace pangeo

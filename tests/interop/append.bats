@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# pg-convert --append-dim: a store grown file by file equals the one-shot conversion and
+# xarray's own to_zarr(append_dim="time"); bad appends change nothing.
+
+load helpers
+
+setup_file() {
+  make_fixtures
+  # A year whose times are in other units (hours since 1900) than the store's.
+  $PY - <<'PY'
+import os, xarray as xr
+fix = os.environ["FIX"]
+ds = xr.open_dataset(f"{fix}/parts/sst_1856.nc")
+ds.time.encoding.update(units="hours since 1900-01-01", dtype="float64")
+ds.to_netcdf(f"{fix}/sst_1856_hours.nc")
+PY
+}
+setup() { cd "$BATS_TEST_TMPDIR"; }
+
+digest() {  # every file of a store, by content
+  (cd "$1" && find . -type f ! -name '.zmetadata' | sort | xargs md5sum)
+}
+
+@test "appending year by year gives the one-shot store, as xarray sees it; reruns are no-ops" {
+  pg-convert "$FIX"/parts/*.nc -o full.zarr --chunks time=5
+  pg-convert "$FIX/parts/sst_1854.nc" -o grow.zarr --chunks time=5
+  pg-convert "$FIX/parts/sst_1855.nc" -o grow.zarr --append-dim time
+  pg-convert "$FIX/sst_1856_hours.nc" -o grow.zarr --append-dim time  # other time units
+  "$INTEROP/assert_identical.py" full.zarr grow.zarr
+  digest grow.zarr > before
+  run pg-convert "$FIX/parts/sst_1855.nc" -o grow.zarr --append-dim time --json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"skipped": true'* ]]
+  digest grow.zarr | diff - before
+  # zarr-python and xarray read it; its time labels are the store's units
+  $PY - <<'PY'
+import xarray as xr, zarr
+z = zarr.open_group("grow.zarr", mode="r")
+assert z["time"].shape == (36,) and z["sst"].shape[0] == 36
+full, grow = xr.open_zarr("full.zarr"), xr.open_zarr("grow.zarr")
+assert grow.time.encoding["units"] == full.time.encoding["units"], grow.time.encoding
+PY
+}
+
+@test "xarray appends to our store, and we append to xarray's, with the same result" {
+  pg-convert "$FIX/parts/sst_1854.nc" -o ours.zarr --chunks time=5
+  $PY - <<'PY'
+import os, xarray as xr
+fix = os.environ["FIX"]
+xr.open_dataset(f"{fix}/parts/sst_1855.nc").to_zarr("ours.zarr", append_dim="time")
+xr.open_dataset(f"{fix}/parts/sst_1854.nc").chunk({"time": 5}).to_zarr("theirs.zarr")
+xr.open_dataset(f"{fix}/parts/sst_1855.nc").to_zarr("theirs.zarr", append_dim="time")
+xr.open_dataset(f"{fix}/parts/sst_1854.nc").chunk({"time": 5}).to_zarr("theirs2.zarr")
+PY
+  pg-convert "$FIX/parts/sst_1855.nc" -o theirs2.zarr --append-dim time
+  "$INTEROP/assert_identical.py" theirs.zarr ours.zarr
+  "$INTEROP/assert_identical.py" theirs.zarr theirs2.zarr
+}
+
+@test "bad appends: one line, exit 1, the store byte for byte unchanged" {
+  pg-convert "$FIX/parts/sst_1854.nc" -o s.zarr --chunks time=5
+  digest s.zarr > before
+  $PY - <<'PY'
+import os, xarray as xr
+fix = os.environ["FIX"]
+ds = xr.open_dataset(f"{fix}/parts/sst_1855.nc")
+ds.rename({"sst": "tos"}).to_netcdf("renamed.nc")
+ds.assign_coords(lat=ds.lat + 1).to_netcdf("shifted.nc")
+ds.assign(sst=ds.sst.astype("float64")).to_netcdf("retyped.nc")
+ds = xr.open_dataset(f"{fix}/parts/sst_1854.nc")
+ds.assign(sst=ds.sst + 1).to_netcdf("other.nc")
+PY
+  # other variables, other coordinates, another type, a gap (1856 after 1854)
+  for bad in renamed.nc shifted.nc retyped.nc "$FIX/parts/sst_1856.nc"; do
+    run pg-convert "$bad" -o s.zarr --append-dim time
+    assert_one_line_error 1
+    digest s.zarr | diff - before
+  done
+  # the year already there but with other values
+  run pg-convert other.nc -o s.zarr --append-dim time
+  assert_one_line_error 1
+  [[ "$output" == *overlaps* ]]
+  digest s.zarr | diff - before
+  # a gap is allowed when asked for
+  pg-convert "$FIX/parts/sst_1856.nc" -o s.zarr --append-dim time --allow-gaps
+  $PY -c "import xarray as xr; assert xr.open_zarr('s.zarr').time.size == 24"
+  run pg-convert "$FIX/parts/sst_1855.nc" -o nosuch.zarr --append-dim time
+  assert_one_line_error 1
+  [ ! -e nosuch.zarr ]
+  run pg-convert "$FIX/parts/sst_1855.nc" -o s.nc --append-dim time
+  assert_one_line_error 1
+  run pg-convert "$FIX/parts/sst_1855.nc" -o s.zarr --append-dim time --chunks time=3
+  assert_usage_error
+  pg-convert "$FIX/parts/sst_1854.nc" -o v3.zarr --zarr-format 3
+  run pg-convert "$FIX/parts/sst_1855.nc" -o v3.zarr --append-dim time
+  assert_one_line_error 1
+  [[ "$output" == *"not supported yet"* ]]
+}
+
+@test "an append stopped after its chunks leaves the previous complete store; the rerun completes it" {
+  pg-convert "$FIX"/parts/*.nc -o full.zarr --chunks time=5
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o s.zarr --chunks time=5
+  cp -r s.zarr before.zarr
+  # What a run killed before its metadata leaves: the completed partial chunk (months
+  # 20-24) and the chunks past the old end, under the old metadata.
+  for k in 4 5 6; do cp full.zarr/sst/$k.0.0 s.zarr/sst/; done
+  "$INTEROP/assert_identical.py" before.zarr s.zarr
+  pg-convert "$FIX/parts/sst_1856.nc" -o s.zarr --append-dim time
+  "$INTEROP/assert_identical.py" full.zarr s.zarr
+}
+
+@test "two appends to one store at once: the second waits for the first" {
+  pg-convert "$FIX/parts/sst_1854.nc" -o s.zarr --chunks time=5
+  pg-convert "$FIX/parts/sst_1855.nc" -o s.zarr --append-dim time &
+  pg-convert "$FIX/parts/sst_1855.nc" -o s.zarr --append-dim time
+  wait
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o once.zarr --chunks time=5
+  "$INTEROP/assert_identical.py" once.zarr s.zarr
+}
