@@ -211,3 +211,15 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   [[ "$output" == *"PASSED"*"10 tests"* ]]
   [[ "$output" != *SKIPPED* ]]
 }
+
+@test "appending to a store on s3:// gives what the one-shot conversion gives; metadata last" {
+  pg-convert --endpoint-url "$E" "$FIX/parts/sst_1854.nc" -o s3://bucket/grow.zarr --chunks time=5
+  port=$(start_proxy --fail 0 --drop 0 --slow 0 --log puts.log)
+  pg-convert --endpoint-url "http://127.0.0.1:$port" "$FIX/parts/sst_1855.nc" -o s3://bucket/grow.zarr --append-dim time
+  check_metadata_last puts.log
+  run pg-convert --endpoint-url "$E" "$FIX/parts/sst_1855.nc" -o s3://bucket/grow.zarr --append-dim time --json
+  [[ "$output" == *'"skipped": true'* ]]
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o once.zarr --chunks time=5
+  pg-convert --endpoint-url "$E" s3://bucket/grow.zarr -o grown.nc
+  "$SRC/tests/interop/assert_identical.py" once.zarr grown.nc
+}
