@@ -68,9 +68,12 @@ class Handler(BaseHTTPRequestHandler):
         data = resp.read()
         self.send_response(resp.status)
         for k, v in resp.getheaders():
-            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+            # a HEAD answer's Content-Length is the object's size, passed on as it is
+            if k.lower() not in ("transfer-encoding", "connection", "content-length") or (
+                    self.command == "HEAD" and k.lower() == "content-length"):
                 self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
+        if self.command != "HEAD":
+            self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)

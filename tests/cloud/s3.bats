@@ -223,3 +223,21 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   pg-convert --endpoint-url "$E" s3://bucket/grow.zarr -o grown.nc
   "$SRC/tests/interop/assert_identical.py" once.zarr grown.nc
 }
+
+@test "syncing a grown store sends only the new and changed objects, metadata last" {
+  pg-convert "$FIX/parts/sst_1854.nc" -o grown.zarr --chunks time=5
+  pg-upload grown.zarr s3://bucket/sync.zarr --endpoint-url "$E" -q
+  pg-convert "$FIX/parts/sst_1855.nc" -o grown.zarr --append-dim time
+  port=$(start_proxy --fail 0 --drop 0 --slow 0 --log puts.log)
+  run pg-upload grown.zarr s3://bucket/sync.zarr --endpoint-url "http://127.0.0.1:$port" --skip-existing --json
+  [ "$status" -eq 0 ]
+  # 12 months appended to chunks of 5: the partial chunk 2 rewritten, chunks 3 and 4 new,
+  # for sst and (one chunk) time; the changed metadata; everything else skipped
+  echo "$output" | $PY -c "
+import json, sys
+r = json.load(sys.stdin)
+assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
+  check_metadata_last puts.log
+  ! grep -q 'sst/0.0.0' puts.log
+  verify_store grown.zarr s3://bucket/sync.zarr
+}
