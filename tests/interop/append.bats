@@ -117,3 +117,28 @@ PY
   pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o once.zarr --chunks time=5
   "$INTEROP/assert_identical.py" once.zarr s.zarr
 }
+
+@test "--init lays out the store, --region writers fill it at once; the union is the one-shot store" {
+  pg-convert "$FIX"/parts/*.nc -o full.zarr --chunks time=12
+  pg-convert "$FIX"/parts/*.nc -o lay.zarr --chunks time=12 --init
+  [ -f lay.zarr/time/0 ] && [ -z "$(ls lay.zarr/sst)" ]   # coordinates, no data chunks
+  $PY -c "import xarray as xr; d = xr.open_zarr('lay.zarr'); assert d.sst.shape[0] == 36 and bool(d.sst.isnull().all())"
+  digest lay.zarr | grep -v '/sst/' > meta-before
+  pg-convert "$FIX/parts/sst_1856.nc" -o lay.zarr --region time=24:36 &
+  pg-convert "$FIX/parts/sst_1854.nc" -o lay.zarr --region time=1854-01:1854-12 &
+  pg-convert "$FIX/parts/sst_1855.nc" -o lay.zarr --region time=12:24
+  wait
+  digest lay.zarr | grep -v '/sst/' | diff - meta-before   # metadata and coordinates untouched
+  "$INTEROP/assert_identical.py" full.zarr lay.zarr
+  diff <(cd full.zarr/sst && md5sum *) <(cd lay.zarr/sst && md5sum *)
+  # a region that cuts chunks names the nearest aligned one; a region with other labels is refused
+  run pg-convert "$FIX/parts/sst_1855.nc" -o lay.zarr --region time=10:22
+  assert_one_line_error 1
+  [[ "$output" == *"0:24"* ]]
+  run pg-convert "$FIX/parts/sst_1855.nc" -o lay.zarr --region time=24:36
+  assert_one_line_error 1
+  run pg-convert "$FIX/parts/sst_1855.nc" -o lay.zarr --region time=12:24 --chunks time=3
+  assert_usage_error
+  run pg-info --region time=0:12 lay.zarr
+  assert_usage_error --region
+}

@@ -76,7 +76,21 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
   if (flags & kRemote) {
     app.add_option("--profile", o.cloud.profile, "AWS profile of ~/.aws/credentials and ~/.aws/config");
     app.add_option("--endpoint-url", o.cloud.endpoint_url, "S3-compatible endpoint, e.g. http://127.0.0.1:9000");
-    app.add_option("--region", o.cloud.region, "S3 region (default: as the AWS CLI finds it)");
+    // One --region, two meanings told apart by their form: an S3 region ("eu-west-1"), or
+    // for pg-convert a region of a store to write ("time=84:96").
+    app.add_option_function<std::string>(
+        "--region",
+        [&o, &app](const std::string& v) {
+          if (v.find('=') == std::string::npos) {
+            o.cloud.region = v;
+            return;
+          }
+          if (app.get_name() != "pg-convert") throw CLI::ValidationError("--region", "an S3 region, e.g. eu-west-1");
+          auto r = parse_region(v);
+          if (!r.ok()) throw CLI::ValidationError("--region", r.status().message());
+          o.zarr_region = *r;
+        },
+        "S3 region (default: as the AWS CLI finds it); pg-convert: DIM=START:STOP, a region of the store -o to write");
     app.add_flag("--anon", o.cloud.anon, "Send no credentials (public buckets)");
     o.cloud.retry.cancel = &pangeo::stop_requested();
   }
@@ -150,6 +164,20 @@ pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& 
     print_out(pangeo::Json{{"appended", r.appended}, {"skipped", r.skipped}, {"dimension", dim}}.dump(2) + "\n");
   else if (r.skipped && !common.quiet)
     std::fprintf(stderr, "%s: already in the store along %s: nothing appended\n", req.output.c_str(), dim.c_str());
+  return pangeo::Status::Ok();
+}
+
+pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common) {
+  pangeo::RegionRequest r;
+  r.output = req.output;
+  r.dim = region.dim;
+  r.start = region.start;
+  r.stop = region.stop;
+  r.cloud = req.cloud;
+  r.exec = req.options.exec;
+  PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(req.inputs, req.cloud));
+  PG_ASSIGN_OR_RETURN(uint64_t chunks, pangeo::write_region(*in, r));
+  if (common.json) print_out(pangeo::Json{{"chunks", chunks}, {"dimension", region.dim}}.dump(2) + "\n");
   return pangeo::Status::Ok();
 }
 

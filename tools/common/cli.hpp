@@ -28,6 +28,7 @@ struct CommonOptions {
   bool json = false;
   std::vector<std::string> vars, drop;
   pangeo::CloudOptions cloud;  // --profile, --endpoint-url, --region, --anon
+  std::optional<pangeo::Selector> zarr_region;  // pg-convert --region DIM=START:STOP
 };
 
 enum CommonFlags : unsigned {
@@ -61,6 +62,9 @@ void apply_common(pangeo::ConvertRequest& req, const std::vector<std::string>& i
 // what happened (--json: {"appended": N, "skipped": BOOL}).
 pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& dim, bool allow_gaps,
                           const CommonOptions& common);
+
+// pg-convert --region: writes the request's inputs into that region of the store.
+pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common);
 
 // Writes `result` to common.output (atomically, format from the name or --format).
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,

@@ -223,6 +223,13 @@ pangeo::Status parse_resample(const std::string& text, pangeo::GroupByOptions& o
   return invalid_argument("\"{}\": expected time={}", text, names);
 }
 
+Result<pangeo::Selector> parse_region(const std::string& text) {
+  PG_ASSIGN_OR_RETURN(pangeo::Selector s, parse_selector(text, false));
+  if (s.kind != pangeo::Selector::Kind::kSlice || s.start.empty() || s.stop.empty())
+    return invalid_argument("\"{}\": expected DIM=START:STOP", text);
+  return s;
+}
+
 Result<int> parse_zarr_format(const std::string& text) {
   if (text == "2" || text == "3") return text[0] - '0';
   return invalid_argument("\"{}\": expected 2 or 3", text);

@@ -42,6 +42,8 @@ pangeo::Result<pangeo::Selector> parse_selector(const std::string& text, bool po
 // (a period of the library's table). Fill the grouping fields of `o`.
 pangeo::Status parse_by(const std::string& text, pangeo::GroupByOptions& o);
 pangeo::Status parse_resample(const std::string& text, pangeo::GroupByOptions& o);
+// --region DIM=START:STOP (positions, or labels as --sel takes them).
+pangeo::Result<pangeo::Selector> parse_region(const std::string& text);
 // --zarr-format: 2 or 3.
 pangeo::Result<int> parse_zarr_format(const std::string& text);
 // --format: zarr, netcdf4 (netcdf), netcdf3.

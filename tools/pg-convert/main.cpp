@@ -27,16 +27,24 @@ int main(int argc, char** argv) {
   bool allow_gaps = false;
   auto* append = app.add_option("--append-dim", append_dim, "Grow the existing Zarr store -o along DIM with the inputs");
   app.add_flag("--allow-gaps", allow_gaps, "With --append-dim: accept a gap after the store's last value")->needs(append);
+  auto* init = app.add_flag("--init", req.options.layout_only,
+                            "Write the store's metadata and coordinates only (--region writes fill the data)");
   for (const char* o : {"--chunks", "--compressor", "--shards", "--zarr-format", "--format"}) append->excludes(app.get_option(o));
+  init->excludes(append);
   pgtool::add_common_options(app, common, ~0u);
   return pgtool::run_tool("pg-convert", app, argc, argv, [&]() -> pangeo::Status {
     if (!req.options.shards.empty() && req.options.zarr_format != 3) return pgtool::usage_error("--shards needs --zarr-format 3");
     pgtool::apply_common(req, inputs, common);
     req.options.consolidated = consolidated;
     PG_ASSIGN_OR_RETURN(req.options.exec, pgtool::exec_options(common, "convert"));
-    if (append->count()) {
-      if (!common.vars.empty() || !common.drop.empty()) return pgtool::usage_error("-v and --drop do not go with --append-dim (the store decides the variables)");
-      return pgtool::run_append(req, append_dim, allow_gaps, common);
+    if (append->count() || common.zarr_region) {
+      if (append->count() && common.zarr_region) return pgtool::usage_error("--append-dim and --region DIM=START:STOP go separately");
+      if (init->count()) return pgtool::usage_error("--init lays out a store; --append-dim and --region write into one");
+      if (!common.vars.empty() || !common.drop.empty() || !req.options.chunks.empty() || req.options.compressor ||
+          !req.options.shards.empty() || !req.format.empty())
+        return pgtool::usage_error("the store decides variables, chunks, codecs and format when writing into it");
+      return append->count() ? pgtool::run_append(req, append_dim, allow_gaps, common)
+                             : pgtool::run_region(req, *common.zarr_region, common);
     }
     PG_ASSIGN_OR_RETURN(pangeo::ConvertPlan plan, pangeo::convert_dataset(req));
     if (req.dry_run) pgtool::print_out(pangeo::format_plan(plan, common.json));

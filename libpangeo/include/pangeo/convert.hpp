@@ -20,6 +20,8 @@ struct ConvertOptions {
   bool stream_output = false;  // writing the pipe format: chunks uncompressed by default
   int zarr_format = 2;         // 2 or 3
   std::map<std::string, int64_t> shards;  // Zarr v3: dimension -> shard length (a multiple of the chunk)
+  bool layout_only = false;  // metadata and coordinates only, no data variables' chunks
+                             // (xarray's to_zarr(compute=False)); regions fill them later
   ExecOptions exec;
 };
 
@@ -82,6 +84,21 @@ struct AppendRequest {
   CloudOptions cloud;
   ExecOptions exec;
 };
+// Writing one region of an existing Zarr v2 store (xarray's to_zarr(region=...)): the
+// inputs hold the store's variables for positions [start, stop) of `dim`, which must be
+// chunk-aligned (or end at the dimension's end) for every variable; only data variables'
+// chunks are written, never metadata, so several writers may fill disjoint regions at
+// once. `start`/`stop` are positions when both are integers, else labels (inclusive, as
+// pg-select --sel). The inputs' labels must equal the store's there.
+struct RegionRequest {
+  std::string output;
+  std::string dim, start, stop;
+  CloudOptions cloud;
+  ExecOptions exec;
+};
+// The number of chunks written.
+Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& request);
+
 struct AppendReport {
   uint64_t new_positions = 0;  // along dim, in the inputs
   uint64_t appended = 0;       // positions added (0 when skipped)

@@ -1,7 +1,9 @@
-// Appending to a Zarr store along one dimension (xarray's to_zarr(append_dim=...)): the new
-// data encoded as the store encodes it (time units and calendar, dtype, packing, fill
-// value, chunks, codecs), chunks first and metadata last, so that a store stopped at any
-// moment still opens as its previous complete version and a rerun completes it.
+// Growing and filling existing Zarr stores: appending along one dimension (xarray's
+// to_zarr(append_dim=...)) and writing one region (to_zarr(region=...)). New data is
+// encoded as the store encodes it (time units and calendar, dtype, packing, fill value,
+// chunks, codecs). Appends write chunks first and metadata last, so that a store stopped
+// at any moment still opens as its previous complete version and a rerun completes it;
+// region writes never touch metadata.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -30,6 +32,8 @@ class StoreLock {
     if (target.find("://") != std::string::npos && target.rfind("file://", 0) != 0) return lock;
     fs::path p = fs::path(target.rfind("file://", 0) == 0 ? target.substr(7) : target).lexically_normal();
     if (p.filename().empty()) p = p.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) return lock;  // no store: nothing to lock (opening it fails)
     const fs::path lock_path = p.parent_path() / ("." + p.filename().string() + ".pglock");
     lock->fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lock->fd_ < 0) return io_error("{}: cannot lock the store", target);
@@ -150,25 +154,119 @@ Result<bool> already_there(DatasetReader& store, DatasetReader& in, const std::s
   return true;
 }
 
+// The existing Zarr v2 store at `output`, checked to be one we can write into.
+Result<std::unique_ptr<DatasetReader>> open_writable(const std::string& output, const CloudOptions& cloud,
+                                                     std::shared_ptr<Store>* store) {
+  if (output.empty()) return invalid_argument("no store given (-o PATH)");
+  if (output == "-") return unsupported("writing into a store needs a store, not a stream");
+  if (auto f = output_format_for(output, ""); f.ok() && *f != OutputFormat::kZarr)
+    return unsupported("{}: only Zarr stores can be appended to or written by region", output);
+  PG_ASSIGN_OR_RETURN(*store, open_store(output, cloud));
+  PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(*store));
+  if (!exists) return not_found("{}: no Zarr store there to write into", output);
+  PG_ASSIGN_OR_RETURN(auto existing, open_store_dataset(*store, output));
+  if (existing->format_name() != "Zarr v2")
+    return unsupported("{}: writing into {} stores is not supported yet", output, existing->format_name());
+  for (const auto& v : existing->root().vars)
+    if (v.storage.order != 'C' || v.storage.dimension_separator != ".")
+      return unsupported("{}: variable \"{}\": writing into F-order or \"/\"-separated arrays", output, v.name);
+  return existing;
+}
+
+// `in`'s variable `v` (encoded as the store's `to`), box `src` of it.
+Result<NdArray> read_as_store(DatasetReader& in, const Variable& to, const Box& src) {
+  const Variable& w = *in.root().find_var(to.name);
+  PG_ASSIGN_OR_RETURN(NdArray fresh, in.read(to.name, src));
+  return same_encoding(to, w) ? fresh : reencode(fresh, w, to);
+}
+
 }  // namespace
+
+Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
+  std::shared_ptr<Store> store;
+  PG_ASSIGN_OR_RETURN(auto existing, open_writable(req.output, req.cloud, &store));
+  const Group& s = existing->root();
+  const std::string& dim = req.dim;
+  const Dimension* d = s.find_dim(dim);
+  if (!d) return invalid_argument("{}: the store has no dimension \"{}\"", req.output, dim);
+  PG_RETURN_IF_ERROR(check_schema(*existing, in, dim).with_context(req.output));
+  // The region: positions when both bounds are integers, else labels.
+  const auto is_int = [](const std::string& t) {
+    const size_t from = !t.empty() && t[0] == '-' ? 1 : 0;
+    return t.size() > from && t.find_first_not_of("0123456789", from) == std::string::npos;
+  };
+  Selector sel;
+  sel.dim = dim;
+  sel.kind = Selector::Kind::kSlice;
+  sel.start = req.start;
+  sel.stop = req.stop;
+  SelectOptions so;
+  ((is_int(req.start) || req.start.empty()) && (is_int(req.stop) || req.stop.empty()) ? so.isel : so.sel).push_back(sel);
+  PG_ASSIGN_OR_RETURN(auto idx, resolve_selection(*existing, so));
+  const auto& pos = idx[0].index;
+  const uint64_t start = pos.front(), stop = pos.back() + 1;
+  if (stop - start != pos.size() || pos.back() < pos.front()) return invalid_argument("{}: the region must be increasing", req.output);
+  // Chunk-aligned for every variable along dim: no two writers share a chunk.
+  for (const auto& v : s.vars) {
+    if (!has_dim(v, dim) || (v.rank() == 1 && v.dims[0] == v.name)) continue;  // coordinates: written by --init
+    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    const uint64_t c = std::max<uint64_t>(1, v.storage.chunks.empty() ? v.shape[k] : v.storage.chunks[k]);
+    if (start % c != 0 || (stop % c != 0 && stop != d->size))
+      return invalid_argument("{}: region {}:{} of \"{}\" is not aligned to the chunks of \"{}\" ({} long); the nearest aligned region is {}:{}",
+                              req.output, start, stop, dim, v.name, c, start / c * c, std::min(d->size, (stop + c - 1) / c * c));
+  }
+  // The inputs hold exactly that region, with the store's labels.
+  const Variable* nd = in.root().find_var(dim);
+  const uint64_t n = in.root().find_dim(dim) ? in.root().find_dim(dim)->size : 0;
+  if (n != stop - start)
+    return invalid_argument("{}: region {}:{} has {} positions, the inputs {}", req.output, start, stop, stop - start, n);
+  if (nd) {
+    PG_ASSIGN_OR_RETURN(Axis a, read_axis(*existing, dim));
+    PG_ASSIGN_OR_RETURN(Axis b, read_axis(in, dim));
+    for (uint64_t i = 0; i < n; ++i)
+      if (std::fabs(a.seconds[start + i] - b.seconds[i]) > 1e-6 * std::max(1.0, std::fabs(b.seconds[i])))
+        return invalid_argument("{}: the inputs' \"{}\" differs from the store's at region position {}", req.output, dim, i);
+  }
+  // Data variables' chunks only, through a writer whose metadata is never sent.
+  auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
+  PG_ASSIGN_OR_RETURN(auto writer, make_writer(OutputSpec{OutputFormat::kZarr, 2, false}, held, ""));
+  PG_RETURN_IF_ERROR(writer->create(s));
+  struct Task {
+    const Variable* var;
+    Box box;
+  };
+  std::vector<Task> tasks;
+  for (const auto& v : s.vars) {
+    if (!has_dim(v, dim) || (v.rank() == 1 && v.dims[0] == v.name)) continue;
+    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    Box region = Box::whole(v.shape);
+    region.start[k] = start;
+    region.count[k] = stop - start;
+    ChunkGrid(v.shape, v.storage.chunks.empty() ? v.shape : v.storage.chunks)
+        .for_each_chunk_in(region, [&](const Shape&, const Box& chunk, const Box&) { tasks.push_back({&v, chunk}); });
+  }
+  auto task = [&](uint64_t i) -> Status {
+    const Variable& v = *tasks[i].var;
+    Box src = tasks[i].box;
+    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    src.start[k] -= start;
+    PG_ASSIGN_OR_RETURN(NdArray data, read_as_store(in, v, src));
+    return writer->write(v.name, tasks[i].box, data).with_context(req.output);
+  };
+  auto cost = [&](uint64_t i) { return tasks[i].box.size() * tasks[i].var->dtype.itemsize * 3; };
+  PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, req.exec));
+  PG_RETURN_IF_ERROR(in.check_input());
+  return uint64_t(tasks.size());
+}
 
 Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req) {
   AppendReport report;
   const std::string& dim = req.dim;
   if (req.output.empty()) return invalid_argument("no store given (-o PATH)");
-  if (req.output == "-") return unsupported("appending needs a store, not a stream");
-  if (auto f = output_format_for(req.output, ""); f.ok() && *f != OutputFormat::kZarr)
-    return unsupported("{}: appending writes Zarr stores only (netCDF files: use ncrcat)", req.output);
   PG_ASSIGN_OR_RETURN(auto lock, StoreLock::take(req.output));
-  PG_ASSIGN_OR_RETURN(auto store, open_store(req.output, req.cloud));
-  PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(store));
-  if (!exists) return not_found("{}: no Zarr store to append to (convert the first inputs without --append-dim)", req.output);
-  PG_ASSIGN_OR_RETURN(auto existing, open_store_dataset(store, req.output));
-  if (existing->format_name() != "Zarr v2") return unsupported("{}: appending to {} stores is not supported yet", req.output, existing->format_name());
+  std::shared_ptr<Store> store;
+  PG_ASSIGN_OR_RETURN(auto existing, open_writable(req.output, req.cloud, &store));
   const Group& s = existing->root();
-  for (const auto& v : s.vars)
-    if (v.storage.order != 'C' || v.storage.dimension_separator != ".")
-      return unsupported("{}: variable \"{}\": appending to F-order or \"/\"-separated arrays", req.output, v.name);
   if (!s.find_dim(dim)) return invalid_argument("{}: the store has no dimension \"{}\"", req.output, dim);
   PG_RETURN_IF_ERROR(check_schema(*existing, in, dim).with_context(req.output));
 
@@ -262,9 +360,7 @@ Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req)
       for (uint64_t k = 0; k < part.count[0]; ++k)
         store_from_double(v.dtype, fresh.bytes.data(), k, old_axis.units->from_seconds(news[src.start[0] + k]));
     } else {
-      const Variable& w = *in.root().find_var(v.name);
-      PG_ASSIGN_OR_RETURN(fresh, in.read(v.name, src));
-      if (!same_encoding(v, w)) fresh = reencode(fresh, w, v);
+      PG_ASSIGN_OR_RETURN(fresh, read_as_store(in, v, src));
     }
     copy_region(fresh, part.start, out, box.start, part);
     return writer->write(v.name, box, out).with_context(req.output);

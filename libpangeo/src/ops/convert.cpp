@@ -169,15 +169,35 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
   return plan;
 }
 
+namespace {
+// Dimension coordinates and the names "coordinates" attributes list.
+std::set<std::string> coordinate_paths(const Group& root) {
+  std::set<std::string> coords;
+  for (const auto& ref : all_variables(root)) {
+    if (ref.var->rank() == 1 && ref.var->dims[0] == ref.var->name) coords.insert(ref.path);
+    if (auto c = ref.var->attrs.text("coordinates")) {
+      std::stringstream ss(*c);
+      for (std::string name; ss >> name;) coords.insert(name);
+    }
+  }
+  return coords;
+}
+}  // namespace
+
 Status run_convert(DatasetReader& in, const ConvertPlan& plan, DatasetWriter& writer, const ConvertOptions& opt) {
   PG_RETURN_IF_ERROR(writer.create(plan.schema));
+  // With layout_only, the coordinates' chunks alone: data variables are filled later.
+  std::vector<const ConvertPlan::Task*> tasks;
+  const std::set<std::string> coords = opt.layout_only ? coordinate_paths(plan.schema) : std::set<std::string>();
+  for (const auto& t : plan.tasks)
+    if (!opt.layout_only || coords.count(t.path)) tasks.push_back(&t);
   auto task = [&](uint64_t i) -> Status {
-    const auto& t = plan.tasks[i];
+    const auto& t = *tasks[i];
     PG_ASSIGN_OR_RETURN(NdArray data, in.read(t.path, t.box));
     return writer.write(t.path, t.box, data);
   };
-  auto cost = [&](uint64_t i) { return plan.tasks[i].bytes * 3; };
-  PG_RETURN_IF_ERROR(run_tasks(plan.tasks.size(), task, cost, opt.exec));
+  auto cost = [&](uint64_t i) { return tasks[i]->bytes * 3; };
+  PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, opt.exec));
   return writer.finish();
 }
 
