@@ -54,3 +54,25 @@ mtimes() { stat -c '%n %Y.%y' sst.zarr clim.nc anom.zarr nino34.nc; }
   run "$SRC/scripts/ingest.sh" in
   [ "$status" -eq 2 ]
 }
+
+@test "ingest.sh keeps one growing store: appends new files in time order, reruns write nothing" {
+  mkdir in
+  cp "$FIX/parts/sst_1854.nc" in/
+  run "$SRC/scripts/ingest.sh" in sst.zarr --chunks time=5
+  [ "$status" -eq 0 ] && [[ "$output" == *" ok "*created* ]] || { echo "$output"; return 1; }
+  cp "$FIX/parts/sst_1855.nc" "$FIX/parts/sst_1856.nc" in/
+  run "$SRC/scripts/ingest.sh" in sst.zarr
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "$(echo "$output" | grep -c ' skip ')" -eq 1 ] && [ "$(echo "$output" | grep -c ' ok ')" -eq 2 ]
+  pg-convert "$FIX"/parts/*.nc -o once.zarr --chunks time=5
+  "$SRC/tests/interop/assert_identical.py" once.zarr sst.zarr
+  before=$(cd sst.zarr && find . -type f | sort | xargs md5sum)
+  run "$SRC/scripts/ingest.sh" in sst.zarr
+  [ "$status" -eq 0 ] && [ "$(echo "$output" | grep -c ' skip ')" -eq 3 ]
+  [ "$before" = "$(cd sst.zarr && find . -type f | sort | xargs md5sum)" ]
+  # a bad file stops the run with the store at its last complete state
+  $PY -c "import xarray as xr; ds = xr.open_dataset('$FIX/parts/sst_1856.nc'); ds.rename({'sst': 'tos'}).to_netcdf('in/sst_1857.nc')"
+  run "$SRC/scripts/ingest.sh" in sst.zarr
+  [ "$status" -eq 1 ] && [ "$(echo "$output" | grep -c ' FAIL ')" -eq 1 ]
+  [ "$before" = "$(cd sst.zarr && find . -type f | sort | xargs md5sum)" ]
+}
