@@ -91,10 +91,24 @@ PY
   assert_one_line_error 1
   run pg-convert "$FIX/parts/sst_1855.nc" -o s.zarr --append-dim time --chunks time=3
   assert_usage_error
-  pg-convert "$FIX/parts/sst_1854.nc" -o v3.zarr --zarr-format 3
-  run pg-convert "$FIX/parts/sst_1855.nc" -o v3.zarr --append-dim time
-  assert_one_line_error 1
-  [[ "$output" == *"not supported yet"* ]]
+}
+
+@test "Zarr v3, sharded: appends and regions write what the one-shot conversion writes" {
+  pg-convert "$FIX"/parts/*.nc -o full.zarr --zarr-format 3 --chunks time=6 --shards time=12
+  pg-convert "$FIX/parts/sst_1854.nc" -o grow.zarr --zarr-format 3 --chunks time=6 --shards time=12
+  pg-convert "$FIX/parts/sst_1855.nc" -o grow.zarr --append-dim time
+  pg-convert "$FIX/sst_1856_hours.nc" -o grow.zarr --append-dim time
+  data() { (cd "$1" && find sst -type f ! -name zarr.json | sort | xargs md5sum); }
+  diff <(data full.zarr) <(data grow.zarr)
+  diff <($PY -m json.tool full.zarr/sst/zarr.json) <($PY -m json.tool grow.zarr/sst/zarr.json)
+  pg-convert grow.zarr -o grow.nc
+  pg-convert full.zarr -o full.nc
+  "$INTEROP/assert_identical.py" full.nc grow.nc
+  run pg-convert "$FIX/parts/sst_1856.nc" -o grow.zarr --append-dim time --json
+  [[ "$output" == *'"skipped": true'* ]]
+  pg-convert "$FIX"/parts/*.nc -o lay.zarr --zarr-format 3 --chunks time=6 --shards time=12 --init
+  for y in 1854 1855 1856; do pg-convert "$FIX/parts/sst_$y.nc" -o lay.zarr --region time=$y-01:$y-12; done
+  diff <(data full.zarr) <(data lay.zarr)
 }
 
 @test "an append stopped after its chunks leaves the previous complete store; the rerun completes it" {

@@ -67,7 +67,7 @@ Result<ConvertPlan> convert_dataset(const ConvertRequest& request);
 // The second half of convert_dataset: writes an opened (or derived) dataset to
 // request.output; request.inputs are only checked against the output path.
 Result<ConvertPlan> write_dataset(DatasetReader& in, const ConvertRequest& request);
-// Appending to an existing Zarr v2 store along a dimension (xarray's to_zarr(append_dim=)).
+// Appending to an existing Zarr store (v2, or v3 with default chunk keys) along a dimension (xarray's to_zarr(append_dim=)).
 // The inputs must have the store's variables, dimensions and types and the same values
 // along every other coordinate; they are encoded as the store encodes its data (time
 // labels re-expressed in the store's units, packing and fill values as the store's), must
@@ -84,7 +84,7 @@ struct AppendRequest {
   CloudOptions cloud;
   ExecOptions exec;
 };
-// Writing one region of an existing Zarr v2 store (xarray's to_zarr(region=...)): the
+// Writing one region of an existing Zarr store (v2, or v3 with default chunk keys) (xarray's to_zarr(region=...)): the
 // inputs hold the store's variables for positions [start, stop) of `dim`, which must be
 // chunk-aligned (or end at the dimension's end) for every variable; only data variables'
 // chunks are written, never metadata, so several writers may fill disjoint regions at

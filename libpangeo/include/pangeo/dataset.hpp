@@ -78,7 +78,9 @@ struct StorageEncoding {
   bool big_endian = false;     // Zarr dtype byte order
   std::string dimension_separator = ".";
   Json zarr_fill_value;        // the Zarr fill_value as stored (null when absent)
-  Json zarr_v3_codecs;         // a Zarr v3 codec chain as stored (null for other formats)
+  Json zarr_v3_codecs;         // a Zarr v3 codec chain as stored (null for other formats);
+                               // a v3 writer given one writes it as it is (writing into a store)
+  std::string zarr_chunk_keys; // Zarr v3 chunk key encoding as stored: "default/", "v2." ...
   Shape shard_chunks;          // Zarr v3 sharding: the inner chunk shape (empty: none)
   Json netcdf_enum;            // a netCDF-4 enum the values belong to: {"name", "members":
                                // {label: value}} (null: none); netCDF-4 output keeps it

@@ -165,12 +165,32 @@ Result<std::unique_ptr<DatasetReader>> open_writable(const std::string& output, 
   PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(*store));
   if (!exists) return not_found("{}: no Zarr store there to write into", output);
   PG_ASSIGN_OR_RETURN(auto existing, open_store_dataset(*store, output));
-  if (existing->format_name() != "Zarr v2")
-    return unsupported("{}: writing into {} stores is not supported yet", output, existing->format_name());
-  for (const auto& v : existing->root().vars)
-    if (v.storage.order != 'C' || v.storage.dimension_separator != ".")
+  const bool v3 = existing->format_name() == "Zarr v3";
+  if (!v3 && existing->format_name() != "Zarr v2")
+    return unsupported("{}: writing into {} stores is not supported", output, existing->format_name());
+  for (const auto& v : existing->root().vars) {
+    if (!v3 && (v.storage.order != 'C' || v.storage.dimension_separator != "."))
       return unsupported("{}: variable \"{}\": writing into F-order or \"/\"-separated arrays", output, v.name);
+    if (v3 && v.storage.zarr_chunk_keys != "default/")
+      return unsupported("{}: variable \"{}\": writing into arrays with chunk keys other than c/0/0", output, v.name);
+  }
   return existing;
+}
+
+// The writer that writes into `store` as it was written: its Zarr version, and
+// consolidated metadata where it has them.
+Result<std::unique_ptr<DatasetWriter>> writer_for(const DatasetReader& existing, std::shared_ptr<Store> store,
+                                                  std::shared_ptr<Store> target) {
+  const bool v3 = existing.format_name() == "Zarr v3";
+  bool consolidated = false;
+  if (v3) {
+    PG_ASSIGN_OR_RETURN(auto root, store->get("zarr.json"));
+    consolidated = root && std::string(root->begin(), root->end()).find("\"consolidated_metadata\"") != std::string::npos;
+  } else {
+    PG_ASSIGN_OR_RETURN(auto z, store->size(".zmetadata"));
+    consolidated = z.has_value();
+  }
+  return make_writer(OutputSpec{OutputFormat::kZarr, v3 ? 3 : 2, consolidated}, std::move(target), "");
 }
 
 // `in`'s variable `v` (encoded as the store's `to`), box `src` of it.
@@ -229,7 +249,7 @@ Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
   }
   // Data variables' chunks only, through a writer whose metadata is never sent.
   auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
-  PG_ASSIGN_OR_RETURN(auto writer, make_writer(OutputSpec{OutputFormat::kZarr, 2, false}, held, ""));
+  PG_ASSIGN_OR_RETURN(auto writer, writer_for(*existing, store, held));
   PG_RETURN_IF_ERROR(writer->create(s));
   struct Task {
     const Variable* var;
@@ -319,8 +339,7 @@ Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req)
   }
   // Chunks (the partial last one completed from the store) first, metadata last.
   auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
-  PG_ASSIGN_OR_RETURN(auto consolidated, store->size(".zmetadata"));
-  PG_ASSIGN_OR_RETURN(auto writer, make_writer(OutputSpec{OutputFormat::kZarr, 2, consolidated.has_value()}, held, ""));
+  PG_ASSIGN_OR_RETURN(auto writer, writer_for(*existing, store, held));
   PG_RETURN_IF_ERROR(writer->create(grown));
   struct Task {
     const Variable* var;

@@ -135,6 +135,7 @@ class ZarrV3Reader final : public DatasetReader {
     v.storage.chunks = a->chunks;
     v.storage.zarr_fill_value = m.value("fill_value", Json());
     v.storage.zarr_v3_codecs = m.at("codecs");
+    v.storage.zarr_chunk_keys = (a->keys.prefix.empty() ? "v2" : "default") + a->keys.separator;
     if (a->chain->kind == V3Chain::Kind::kShard) v.storage.shard_chunks = a->chain->inner;
     v.attrs = Attributes::from_json(m.value("attributes", Json::object()));
     // Stores that spelled non-finite fill values as strings ("NaN", "Infinity").

@@ -125,6 +125,10 @@ class ZarrV3Writer final : public DatasetWriter {
     FillChoice choice = choose_fill_value(v);
     a.fill = choice.raw;
     Json fill = choice.json;
+    if (!v.storage.zarr_fill_value.is_null()) {  // writing into a store: its fill value as it is
+      fill = v.storage.zarr_fill_value;
+      PG_ASSIGN_OR_RETURN(a.fill, v3_fill_bytes(fill, v.dtype));
+    }
     if (fill.is_null())  // v3 always has a fill value of the array's type
       fill = v.dtype.kind == DTypeKind::kString || v.dtype.kind == DTypeKind::kUnicode ? Json("")
              : v.dtype.kind == DTypeKind::kBool                                       ? Json(false)
@@ -135,7 +139,9 @@ class ZarrV3Writer final : public DatasetWriter {
     auto comp = v3_codec_for(v.storage.compressor, v.dtype);
     if (!comp.ok()) return ctx(comp.status());
     if (!comp->is_null()) codecs.push_back(*comp);
-    if (!a.inner.empty()) {
+    if (v.storage.zarr_v3_codecs.is_array()) {
+      codecs = v.storage.zarr_v3_codecs;  // writing into a store: its codecs as they are
+    } else if (!a.inner.empty()) {
       for (size_t d = 0; d < a.inner.size(); ++d)
         if (a.chunks[d] % a.inner[d] != 0) return ctx(invalid_argument("the shard shape must be a multiple of the chunk shape"));
       Json index_codecs = Json::array({Json{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}, Json{{"name", "crc32c"}}});
