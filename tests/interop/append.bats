@@ -156,3 +156,29 @@ PY
   run pg-info --region time=0:12 lay.zarr
   assert_usage_error --region
 }
+
+@test "kill -9 at many moments of an append: the store is its old or its new version, and a rerun completes it" {
+  # An append of about a quarter of a second (zstd 15, one chunk per month), killed at
+  # points spread over it.
+  $PY "$SRC/scripts/make-sst.py" big --years 3 --res 0.5 --split --format nc3
+  pg-convert big/*.nc -o full.zarr --chunks time=1 --compressor zstd:15
+  pg-convert big/sst_1854.nc big/sst_1855.nc -o s.zarr --chunks time=1 --compressor zstd:15
+  cp -r s.zarr before.zarr
+  killed_before=0
+  for delay in 0.01 0.03 0.05 0.07 0.09 0.11 0.13 0.15 0.18 0.21 0.24 0.3; do
+    pg-convert big/sst_1856.nc -o s.zarr --append-dim time -j 1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    if "$INTEROP/assert_identical.py" before.zarr s.zarr 2>/dev/null; then
+      killed_before=$((killed_before + 1))
+    else
+      "$INTEROP/assert_identical.py" full.zarr s.zarr
+    fi
+    pg-convert big/sst_1856.nc -o s.zarr --append-dim time
+    "$INTEROP/assert_identical.py" full.zarr s.zarr
+    rm -rf s.zarr && cp -r before.zarr s.zarr
+  done
+  [ "$killed_before" -ge 1 ]  # some kills landed before the new metadata
+}
