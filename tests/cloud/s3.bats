@@ -241,3 +241,28 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   ! grep -q 'sst/0.0.0' puts.log
   verify_store grown.zarr s3://bucket/sync.zarr
 }
+
+@test "kill -9 during an append to s3://: the store reads as its old or new version; the rerun completes it" {
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" "$FIX/parts/sst_1856.nc" -o once.zarr --chunks time=1
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o before.zarr --chunks time=1
+  killed_before=0
+  for delay in 0.02 0.05 0.1 0.2 0.3 0.5; do
+    aws --endpoint-url "$E" s3 rm --recursive --quiet s3://bucket/k.zarr
+    pg-upload before.zarr s3://bucket/k.zarr --endpoint-url "$E" -q
+    pg-convert --endpoint-url "$E" "$FIX/parts/sst_1856.nc" -o s3://bucket/k.zarr --append-dim time -j 1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pg-convert --endpoint-url "$E" s3://bucket/k.zarr -o now.nc -O
+    if "$SRC/tests/interop/assert_identical.py" before.zarr now.nc 2>/dev/null; then
+      killed_before=$((killed_before + 1))
+    else
+      "$SRC/tests/interop/assert_identical.py" once.zarr now.nc
+    fi
+    pg-convert --endpoint-url "$E" "$FIX/parts/sst_1856.nc" -o s3://bucket/k.zarr --append-dim time
+    pg-convert --endpoint-url "$E" s3://bucket/k.zarr -o done.nc -O
+    "$SRC/tests/interop/assert_identical.py" once.zarr done.nc
+  done
+  [ "$killed_before" -ge 1 ]
+}

@@ -182,3 +182,27 @@ PY
   done
   [ "$killed_before" -ge 1 ]  # some kills landed before the new metadata
 }
+
+@test "noleap and 360_day calendars; an interrupted stream appends nothing" {
+  for cal in noleap 360_day; do
+    $PY "$SRC/scripts/make-sst.py" "$cal" --years 3 --res 10 --split --format nc3 --calendar "$cal"
+    pg-convert "$cal"/*.nc -o "full-$cal.zarr" --chunks time=5
+    first=$(ls "$cal"/*.nc | head -1)
+    pg-convert "$first" -o "grow-$cal.zarr" --chunks time=5
+    for f in $(ls "$cal"/*.nc | tail -n +2); do pg-convert "$f" -o "grow-$cal.zarr" --append-dim time; done
+    "$INTEROP/assert_identical.py" "full-$cal.zarr" "grow-$cal.zarr"
+  done
+  # a different calendar is refused
+  run pg-convert "$FIX/parts/sst_1855.nc" -o grow-noleap.zarr --append-dim time
+  assert_one_line_error 1
+  # a stream cut short: nothing appended
+  pg-convert "$FIX/parts/sst_1854.nc" -o s.zarr --chunks time=5
+  cp -r s.zarr before.zarr
+  pg-convert "$FIX/parts/sst_1855.nc" -o - | head -c 20000 > cut.tar
+  run pg-convert - -o s.zarr --append-dim time < cut.tar
+  assert_one_line_error 1
+  "$INTEROP/assert_identical.py" before.zarr s.zarr
+  pg-convert "$FIX/parts/sst_1855.nc" -o - | pg-convert - -o s.zarr --append-dim time
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o once.zarr --chunks time=5
+  "$INTEROP/assert_identical.py" once.zarr s.zarr
+}

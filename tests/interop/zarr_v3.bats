@@ -101,3 +101,10 @@ assert v['encoding']['chunks'] == [12, 18, 36] and v['encoding']['inner_chunks']
   run pg-convert "$FIX/sst.nc" -o - --zarr-format 3
   assert_one_line_error 1
 }
+
+@test "a v3 store grown with --append-dim reads in zarrita as the joined files" {
+  pg-convert "$FIX/parts/sst_1854.nc" -o grown.zarr --zarr-format 3 --chunks time=6 --shards time=12
+  pg-convert "$FIX/parts/sst_1855.nc" -o grown.zarr --append-dim time
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o joined.nc
+  zarrita_equals joined.nc grown.zarr
+}
