@@ -12,6 +12,7 @@ mtimes() { stat -c '%n %Y.%y' sst.zarr clim.nc anom.zarr nino34.nc; }
   sed -n '/<!-- makefile-example -->/,/<!-- end-makefile-example -->/p' "$SRC/README.md" | sed '1,2d;$d' | sed '$d' > Makefile
   grep -q '^nino34.nc: anom.zarr' Makefile
   mkdir raw && cp "$FIX"/parts/*.nc raw/
+  export INGEST="$SRC/scripts/ingest.sh"
   make -j2
   "$SRC/tests/interop/compare.py" "$FIX/sst.nc" clim.nc "ds.sst.groupby('time.month').mean('time')"
   run make -j2
