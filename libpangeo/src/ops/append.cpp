@@ -177,6 +177,29 @@ Result<std::unique_ptr<DatasetReader>> open_writable(const std::string& output, 
   return existing;
 }
 
+// One chunk (or shard) to write: a variable and the chunk's box.
+struct ChunkTask {
+  const Variable* var;
+  Box box;
+};
+
+// The chunks of the variables along `dim` that positions [start, start + count) touch
+// (data variables only: dimension coordinates are left out).
+std::vector<ChunkTask> chunks_along(const Group& g, const std::string& dim, uint64_t start, uint64_t count,
+                                    bool data_only) {
+  std::vector<ChunkTask> tasks;
+  for (const auto& v : g.vars) {
+    if (!has_dim(v, dim) || (data_only && v.rank() == 1 && v.dims[0] == v.name)) continue;
+    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    Box region = Box::whole(v.shape);
+    region.start[k] = start;
+    region.count[k] = count;
+    ChunkGrid(v.shape, v.storage.chunks.empty() ? v.shape : v.storage.chunks)
+        .for_each_chunk_in(region, [&](const Shape&, const Box& chunk, const Box&) { tasks.push_back({&v, chunk}); });
+  }
+  return tasks;
+}
+
 // The store's consolidated metadata as it is now (what readers open first), to tell whether
 // another writer changed the store meanwhile.
 Result<std::string> metadata_snapshot(Store& store) {
@@ -262,20 +285,7 @@ Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
   auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
   PG_ASSIGN_OR_RETURN(auto writer, writer_for(*existing, store, held));
   PG_RETURN_IF_ERROR(writer->create(s));
-  struct Task {
-    const Variable* var;
-    Box box;
-  };
-  std::vector<Task> tasks;
-  for (const auto& v : s.vars) {
-    if (!has_dim(v, dim) || (v.rank() == 1 && v.dims[0] == v.name)) continue;
-    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
-    Box region = Box::whole(v.shape);
-    region.start[k] = start;
-    region.count[k] = stop - start;
-    ChunkGrid(v.shape, v.storage.chunks.empty() ? v.shape : v.storage.chunks)
-        .for_each_chunk_in(region, [&](const Shape&, const Box& chunk, const Box&) { tasks.push_back({&v, chunk}); });
-  }
+  const std::vector<ChunkTask> tasks = chunks_along(s, dim, start, stop - start, true);
   auto task = [&](uint64_t i) -> Status {
     const Variable& v = *tasks[i].var;
     Box src = tasks[i].box;
@@ -353,20 +363,7 @@ Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req)
   auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
   PG_ASSIGN_OR_RETURN(auto writer, writer_for(*existing, store, held));
   PG_RETURN_IF_ERROR(writer->create(grown));
-  struct Task {
-    const Variable* var;
-    Box box;
-  };
-  std::vector<Task> tasks;
-  for (const auto& v : grown.vars) {
-    if (!has_dim(v, dim)) continue;
-    const size_t d = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
-    Box added = Box::whole(v.shape);
-    added.start[d] = old_len;
-    added.count[d] = news.size();
-    const ChunkGrid grid(v.shape, v.storage.chunks.empty() ? v.shape : v.storage.chunks);
-    grid.for_each_chunk_in(added, [&](const Shape&, const Box& chunk, const Box&) { tasks.push_back({&v, chunk}); });
-  }
+  const std::vector<ChunkTask> tasks = chunks_along(grown, dim, old_len, news.size(), false);
   auto task = [&](uint64_t i) -> Status {
     const Variable& v = *tasks[i].var;
     const Box& box = tasks[i].box;
