@@ -116,3 +116,22 @@ PY
   pg-reduce "$FIX/sst.nc" -o pm.nc --dim time
   "$INTEROP/assert_identical.py" zm.nc pm.nc
 }
+
+@test "rechunking across the input's chunks (to time series) reads slabs; same store for any budget or thread count" {
+  pg-convert "$FIX/sst.nc" -o small.nc --format netcdf4 --chunks time=1,lat=-1,lon=-1
+  pg-convert small.nc -o ts.zarr --chunks time=-1,lat=2,lon=3
+  "$INTEROP/assert_identical.py" small.nc ts.zarr
+  pg-convert small.nc -o ts-tight.zarr --chunks time=-1,lat=2,lon=3 --memory 20K -j 1
+  pg-convert small.nc -o ts-wide.zarr --chunks time=-1,lat=2,lon=3 -j 3
+  diff -r ts.zarr ts-tight.zarr
+  diff -r ts.zarr ts-wide.zarr
+  run pg-convert small.nc -o plan.zarr --chunks time=-1,lat=2,lon=3 --dry-run --json
+  echo "$output" | $PY -c "
+import json, sys
+j = json.load(sys.stdin)
+sst = [v for v in j['variables'] if v['path'] == 'sst'][0]
+assert sst['chunk_objects'] == 9 * 12, sst   # 18/2 x 36/3 output chunks, each still one object
+"
+  pg-convert ts.zarr -o back.nc --chunks time=12
+  "$INTEROP/assert_identical.py" small.nc back.nc
+}

@@ -30,8 +30,12 @@ struct ConvertPlan {
   Group schema;  // output groups/variables with their output storage encodings
   struct Task {
     std::string path;  // variable path
-    Box box;           // region of the variable
+    Box box;           // region of the variable read at once
     uint64_t bytes;    // uncompressed bytes
+    // Output chunks written from it when the box is a slab of several (read once where
+    // the output chunks cut across the input's, e.g. rechunking to time series); empty:
+    // the box is one output chunk.
+    std::vector<Box> writes;
   };
   std::vector<Task> tasks;
   uint64_t total_bytes = 0;

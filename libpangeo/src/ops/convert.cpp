@@ -122,6 +122,30 @@ static void set_output_storage(Group& g, const std::string& prefix, const Datase
   for (auto& sub : g.groups) set_output_storage(sub, prefix + sub.name + "/", in, format, opt, input_is_zarr);
 }
 
+namespace {
+
+// What one conversion task reads at once. Where output chunks are smaller than the
+// input's read unit along some dimension (rechunking to time series, say), one task reads
+// a slab of several output chunks, grown along those dimensions (last first) up to the
+// input unit or as far as a share of the memory budget allows, so that each input chunk
+// is read a few times instead of once per output chunk.
+Shape read_slab(const Variable& v, const Shape& out, const Shape& in_unit, uint64_t item, uint64_t budget,
+                unsigned threads) {
+  Shape slab = out;
+  if (in_unit.size() != out.size() || out.empty()) return slab;
+  const uint64_t cap = std::max<uint64_t>(element_count(out) * item, (budget ? budget / 3 : (256ull << 20)) / std::max(1u, threads));
+  for (size_t d = out.size(); d-- > 0;) {
+    if (in_unit[d] <= out[d] || out[d] == 0) continue;
+    const uint64_t want = std::min<uint64_t>(v.shape[d], (in_unit[d] + out[d] - 1) / out[d] * out[d]);
+    const uint64_t row = element_count(slab) / std::max<uint64_t>(slab[d], 1) * item;  // bytes per position along d
+    const uint64_t fit = row ? cap / row / out[d] * out[d] : want;
+    slab[d] = std::max(out[d], std::min(want, fit));
+  }
+  return slab;
+}
+
+}  // namespace
+
 Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, const ConvertOptions& opt) {
   ConvertPlan plan;
   PG_ASSIGN_OR_RETURN(plan.schema, select_variables(in.root(), opt.keep_vars, opt.drop_vars));
@@ -155,12 +179,15 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
   for (const auto& ref : all_variables(plan.schema)) {
     const Variable& v = *ref.var;
     const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : v.dtype.itemsize;
-    Shape unit = v.storage.chunks.empty() ? in.read_chunks(ref.path) : v.storage.chunks;
-    for (const Box& b : ChunkGrid(v.shape, unit).boxes()) {
-      uint64_t bytes = b.size() * item;
-      plan.tasks.push_back({ref.path, b, bytes});
-      plan.total_bytes += bytes;
-      largest = std::max(largest, element_count(unit) * item);
+    const Shape unit = v.storage.chunks.empty() ? in.read_chunks(ref.path) : v.storage.chunks;
+    const Shape slab = read_slab(v, unit, in.read_chunks(ref.path), item, opt.exec.memory_budget, threads);
+    const ChunkGrid out_grid(v.shape, unit);
+    for (const Box& b : ChunkGrid(v.shape, slab).boxes()) {
+      ConvertPlan::Task t{ref.path, b, b.size() * item, {}};
+      if (slab != unit) out_grid.for_each_chunk_in(b, [&](const Shape&, const Box& c, const Box&) { t.writes.push_back(c); });
+      plan.total_bytes += t.bytes;
+      largest = std::max(largest, element_count(slab) * item);
+      plan.tasks.push_back(std::move(t));
     }
   }
   // Per task: the chunk read, a padded copy and the encoded bytes.
@@ -194,7 +221,13 @@ Status run_convert(DatasetReader& in, const ConvertPlan& plan, DatasetWriter& wr
   auto task = [&](uint64_t i) -> Status {
     const auto& t = *tasks[i];
     PG_ASSIGN_OR_RETURN(NdArray data, in.read(t.path, t.box));
-    return writer.write(t.path, t.box, data);
+    if (t.writes.empty()) return writer.write(t.path, t.box, data);
+    for (const Box& w : t.writes) {  // a slab: each output chunk in it
+      NdArray part(data.dtype, w.count);
+      copy_region(data, t.box.start, part, w.start, w);
+      PG_RETURN_IF_ERROR(writer.write(t.path, w, part));
+    }
+    return Status::Ok();
   };
   auto cost = [&](uint64_t i) { return tasks[i]->bytes * 3; };
   PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, opt.exec));
@@ -278,13 +311,15 @@ namespace pangeo {
 
 std::string format_plan(const ConvertPlan& plan, bool json) {
   std::map<std::string, std::pair<uint64_t, uint64_t>> per_var;  // tasks, bytes
+  uint64_t objects = 0;
   for (const auto& t : plan.tasks) {
     auto& e = per_var[t.path];
-    ++e.first;
+    e.first += std::max<uint64_t>(1, t.writes.size());
     e.second += t.bytes;
+    objects += std::max<uint64_t>(1, t.writes.size());
   }
   if (json) {
-    Json j{{"objects", plan.tasks.size()}, {"bytes", plan.total_bytes}, {"peak_memory", plan.peak_memory}};
+    Json j{{"objects", objects}, {"bytes", plan.total_bytes}, {"peak_memory", plan.peak_memory}};
     j["variables"] = Json::array();
     for (const auto& ref : all_variables(plan.schema)) {
       auto e = per_var[ref.path];
@@ -302,7 +337,7 @@ std::string format_plan(const ConvertPlan& plan, bool json) {
     out += fmt::format("{:<24} {:<10} chunks {:<20} {:>8} objects {:>14} bytes\n", ref.path, ref.var->dtype.numpy_name(),
                        chunks.empty() ? "-" : chunks, e.first, e.second);
   }
-  out += fmt::format("total: {} chunk objects, {} bytes uncompressed, estimated peak memory {} bytes\n", plan.tasks.size(),
+  out += fmt::format("total: {} chunk objects, {} bytes uncompressed, estimated peak memory {} bytes\n", objects,
                      plan.total_bytes, plan.peak_memory);
   return out;
 }
