@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Rechunking benchmark: the ERSST-like file (2040 x 180 x 360 float32, netCDF-4 chunks
+# 1 x 180 x 360) and its Zarr copy (chunks of 12 months) rechunked to time series
+# (time=-1, lat=10, lon=10) by pg-convert (default budget and --memory 128M) and by xarray
+# with dask (ds.chunk({...}).to_zarr), side by side: medians, peak memory, ratios.
+# usage: scripts/bench/rechunk.sh [RUNS]   (BENCH_DIR to keep the data elsewhere)
+source "$(dirname "$0")/common.sh"
+[ -d "$dir/sst.zarr" ] || "$bin/pg-convert" "$dir/sst.nc" -o "$dir/sst.zarr" --chunks time=12 --compressor blosc:zstd:3:shuffle
+cat > "$dir/xr_rechunk.py" <<'PY'
+import sys, dask, xarray as xr
+dask.config.set(scheduler="threads", num_workers=2)
+src, out = sys.argv[1:3]
+ds = xr.open_zarr(src) if src.endswith(".zarr") else xr.open_dataset(src, chunks={"time": 120})
+for v in ds.variables.values():
+    v.encoding.pop("chunks", None)
+ds.chunk({"time": -1, "lat": 10, "lon": 10}).to_zarr(out, mode="w")
+PY
+ts="--chunks time=-1,lat=10,lon=10 --compressor blosc:zstd:3:shuffle"
+for src in sst.nc sst.zarr; do
+  /usr/bin/python3 scripts/bench/measure.py --runs "$runs" --baseline xarray --setup "rm -rf $dir/ts-*" \
+    --title "rechunk $src to time series (time=-1, lat=10, lon=10), 2 cores" \
+    "pg-convert=$bin/pg-convert -j2 $dir/$src -o $dir/ts-pg.zarr $ts" \
+    "pg-convert --memory 128M=$bin/pg-convert -j2 $dir/$src -o $dir/ts-pg128.zarr $ts --memory 128M" \
+    "xarray=/usr/bin/python3 $dir/xr_rechunk.py $dir/$src $dir/ts-xr.zarr"
+done
