@@ -100,6 +100,14 @@ struct Variable {
 
   size_t rank() const { return shape.size(); }
   uint64_t size() const { return element_count(shape); }
+  // The position of dimension `dim` among dims, if the variable has it.
+  std::optional<size_t> axis(std::string_view dim) const {
+    for (size_t d = 0; d < dims.size(); ++d)
+      if (dims[d] == dim) return d;
+    return std::nullopt;
+  }
+  // A 1-D variable named as its dimension (xarray's index coordinate).
+  bool is_dimension_coordinate() const { return dims.size() == 1 && dims[0] == name; }
   // The `_FillValue` attribute as raw bytes of `dtype`, if present.
   std::optional<Bytes> fill_value_bytes() const;
 };

@@ -49,8 +49,6 @@ class StoreLock {
   int fd_ = -1;
 };
 
-bool has_dim(const Variable& v, const std::string& d) { return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end(); }
-
 // The packing and masking attributes that decide how values are stored.
 bool same_encoding(const Variable& a, const Variable& b) {
   for (const char* k : {"scale_factor", "add_offset", "_FillValue", "missing_value"}) {
@@ -120,7 +118,7 @@ Status check_schema(DatasetReader& store, DatasetReader& in, const std::string& 
       if (v.dims[d] != dim && v.shape[d] != w->shape[d])
         return invalid_argument("variable \"{}\": dimension \"{}\" has {} values in the store, {} in the new data", v.name,
                                 v.dims[d], v.shape[d], w->shape[d]);
-    if (!has_dim(v, dim) && v.rank() == 1 && v.dims[0] == v.name) {
+    if (!v.axis(dim) && v.is_dimension_coordinate()) {
       PG_ASSIGN_OR_RETURN(auto a, read_coordinate(store, v.name));
       PG_ASSIGN_OR_RETURN(auto b, read_coordinate(in, v.name));
       for (size_t i = 0; i < a.size(); ++i)
@@ -137,9 +135,9 @@ Status check_schema(DatasetReader& store, DatasetReader& in, const std::string& 
 // Whether the new data along `dim` equals the store's at positions [at, at + count).
 Result<bool> already_there(DatasetReader& store, DatasetReader& in, const std::string& dim, uint64_t at) {
   for (const auto& v : store.root().vars) {
-    if (!has_dim(v, dim) || v.name == dim) continue;
+    if (!v.axis(dim) || v.name == dim) continue;
     const Variable& w = *in.root().find_var(v.name);
-    const size_t d = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    const size_t d = *v.axis(dim);
     Box sb = Box::whole(v.shape), nb = Box::whole(w.shape);
     sb.start[d] = at;
     sb.count[d] = w.shape[d];
@@ -189,8 +187,8 @@ std::vector<ChunkTask> chunks_along(const Group& g, const std::string& dim, uint
                                     bool data_only) {
   std::vector<ChunkTask> tasks;
   for (const auto& v : g.vars) {
-    if (!has_dim(v, dim) || (data_only && v.rank() == 1 && v.dims[0] == v.name)) continue;
-    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    if (!v.axis(dim) || (data_only && v.is_dimension_coordinate())) continue;
+    const size_t k = *v.axis(dim);
     Box region = Box::whole(v.shape);
     region.start[k] = start;
     region.count[k] = count;
@@ -262,8 +260,8 @@ Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
   if (stop - start != pos.size() || pos.back() < pos.front()) return invalid_argument("{}: the region must be increasing", req.output);
   // Chunk-aligned for every variable along dim: no two writers share a chunk.
   for (const auto& v : s.vars) {
-    if (!has_dim(v, dim) || (v.rank() == 1 && v.dims[0] == v.name)) continue;  // coordinates: written by --init
-    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    if (!v.axis(dim) || (v.is_dimension_coordinate())) continue;  // coordinates: written by --init
+    const size_t k = *v.axis(dim);
     const uint64_t c = std::max<uint64_t>(1, v.storage.chunks.empty() ? v.shape[k] : v.storage.chunks[k]);
     if (start % c != 0 || (stop % c != 0 && stop != d->size))
       return invalid_argument("{}: region {}:{} of \"{}\" is not aligned to the chunks of \"{}\" ({} long); the nearest aligned region is {}:{}",
@@ -289,7 +287,7 @@ Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
   auto task = [&](uint64_t i) -> Status {
     const Variable& v = *tasks[i].var;
     Box src = tasks[i].box;
-    const size_t k = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    const size_t k = *v.axis(dim);
     src.start[k] -= start;
     PG_ASSIGN_OR_RETURN(NdArray data, read_as_store(in, v, src));
     return writer->write(v.name, tasks[i].box, data).with_context(req.output);
@@ -367,7 +365,7 @@ Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req)
   auto task = [&](uint64_t i) -> Status {
     const Variable& v = *tasks[i].var;
     const Box& box = tasks[i].box;
-    const size_t d = size_t(std::find(v.dims.begin(), v.dims.end(), dim) - v.dims.begin());
+    const size_t d = *v.axis(dim);
     NdArray out(v.dtype, box.count);
     // Positions the store has: its own stored values.
     if (box.start[d] < old_len) {

@@ -88,7 +88,7 @@ static void set_output_storage(Group& g, const std::string& prefix, const Datase
       chunks[d] = std::max<uint64_t>(1, std::min<uint64_t>(chunks[d], std::max<uint64_t>(v.shape[d], 1)));
     }
     // Dimension coordinates go in one chunk, as xarray writes its index coordinates.
-    if (v.rank() == 1 && v.dims[0] == v.name && v.shape[0] > 0) chunks = v.shape;
+    if (v.is_dimension_coordinate() && v.shape[0] > 0) chunks = v.shape;
     enc.chunks = chunks;
     if (format == OutputFormat::kZarr && !opt.shards.empty()) {
       // Sharded v3: the grid holds shards; the chunks become the inner chunks.
@@ -201,7 +201,7 @@ namespace {
 std::set<std::string> coordinate_paths(const Group& root) {
   std::set<std::string> coords;
   for (const auto& ref : all_variables(root)) {
-    if (ref.var->rank() == 1 && ref.var->dims[0] == ref.var->name) coords.insert(ref.path);
+    if (ref.var->is_dimension_coordinate()) coords.insert(ref.path);
     if (auto c = ref.var->attrs.text("coordinates")) {
       std::stringstream ss(*c);
       for (std::string name; ss >> name;) coords.insert(name);

@@ -29,7 +29,7 @@ Result<const Variable*> find_time_coordinate(const Group& root, const std::strin
   const Variable* t = root.find_var(name);
   if (!t && name == "time")
     for (const auto& v : root.vars)
-      if (v.rank() == 1 && v.dims[0] == v.name && is_time_variable(v)) {
+      if (v.is_dimension_coordinate() && is_time_variable(v)) {
         t = &v;
         break;
       }

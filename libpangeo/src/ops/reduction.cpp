@@ -293,7 +293,7 @@ Result<std::vector<NdArray>> reduce_arrays(DatasetReader& in, std::vector<Work>&
   return results;
 }
 
-bool has_dim(const Variable& v, const std::string& d) { return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end(); }
+bool has_dim(const Variable& v, const std::string& d) { return v.axis(d).has_value(); }
 
 // Names listed in any variable's "coordinates" attribute: xarray's non-index coordinates.
 std::set<std::string> coordinate_names(const Group& g) {
@@ -308,7 +308,7 @@ std::set<std::string> coordinate_names(const Group& g) {
 }
 
 bool is_coordinate(const Variable& v, const std::set<std::string>& coords) {
-  return (v.rank() == 1 && v.dims[0] == v.name) || coords.count(v.name) > 0;
+  return v.is_dimension_coordinate() || coords.count(v.name) > 0;
 }
 
 // Attributes that describe the stored encoding, not the decoded values.
