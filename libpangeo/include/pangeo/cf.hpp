@@ -58,6 +58,8 @@ struct DateTime {
 class TimeUnits {
  public:
   static Result<TimeUnits> parse(const std::string& units, const std::string& calendar);
+  // The units and calendar attributes of a variable (an error where it has no units).
+  static Result<TimeUnits> of(const Variable& v);
   // Seconds from the calendar's day 0 (0001-01-01 for all calendars here) to value.
   double to_seconds(double value) const { return ref_seconds_ + value * unit_seconds_; }
   double from_seconds(double seconds) const { return (seconds - ref_seconds_) / unit_seconds_; }

@@ -274,6 +274,12 @@ std::string DateTime::iso(bool always_time) const {
   return s;
 }
 
+Result<TimeUnits> TimeUnits::of(const Variable& v) {
+  auto units = v.attrs.text("units");
+  if (!units) return invalid_argument("\"{}\" has no units", v.name);
+  return parse(*units, v.attrs.text("calendar").value_or(""));
+}
+
 bool is_time_variable(const Variable& v) {
   auto units = v.attrs.text("units");
   if (!units || !v.dtype.is_numeric()) return false;

@@ -43,7 +43,7 @@ class ConcatReader final : public DatasetReader {
         const Variable* c = p.reader->root().find_var(dim_);
         if (!c || p.length == 0) return invalid_argument("{}: no values of \"{}\"", p.reader->location(), dim_);
         if (is_time_variable(*c)) {
-          auto tu = TimeUnits::parse(*c->attrs.text("units"), c->attrs.text("calendar").value_or(""));
+          auto tu = TimeUnits::of(*c);
           if (tu.ok()) p.units = *tu;
         }
         PG_ASSIGN_OR_RETURN(NdArray first, p.reader->read(dim_, Box{{0}, {1}}));

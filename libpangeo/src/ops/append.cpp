@@ -92,7 +92,7 @@ Result<Axis> read_axis(DatasetReader& in, const std::string& dim) {
   Axis a;
   PG_ASSIGN_OR_RETURN(a.seconds, read_coordinate(in, dim));
   if (is_time_variable(*v)) {
-    PG_ASSIGN_OR_RETURN(TimeUnits tu, TimeUnits::parse(*v->attrs.text("units"), v->attrs.text("calendar").value_or("")));
+    PG_ASSIGN_OR_RETURN(TimeUnits tu, TimeUnits::of(*v));
     for (auto& x : a.seconds) x = tu.to_seconds(x);
     a.units = tu;
   }

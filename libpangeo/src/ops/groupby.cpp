@@ -109,7 +109,7 @@ struct TimeAxis {
 
 Result<TimeAxis> read_time_axis(DatasetReader& in, const std::string& name) {
   PG_ASSIGN_OR_RETURN(const Variable* t, find_time_coordinate(in.root(), name));
-  PG_ASSIGN_OR_RETURN(TimeUnits tu, TimeUnits::parse(*t->attrs.text("units"), t->attrs.text("calendar").value_or("")));
+  PG_ASSIGN_OR_RETURN(TimeUnits tu, TimeUnits::of(*t));
   PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_coordinate(in, t->name));
   TimeAxis axis{t, tu, {}};
   for (double x : vals) {

@@ -138,7 +138,7 @@ std::string format_values(DatasetReader& in, const std::string& path, const Vari
   }
   std::optional<TimeUnits> tu;
   if (is_time_variable(v)) {
-    auto t = TimeUnits::parse(*v.attrs.text("units"), v.attrs.text("calendar").value_or(""));
+    auto t = TimeUnits::of(v);
     if (t.ok()) tu = *t;
   }
   MaskAndScale ms(v);
@@ -232,7 +232,7 @@ Result<std::string> format_summary(DatasetReader& in) {
       std::string dims;
       for (size_t i = 0; i < v.dims.size(); ++i) dims += (i ? ", " : "") + v.dims[i];
       std::string type = v.dtype.numpy_name();
-      if (is_time_variable(v) && TimeUnits::parse(*v.attrs.text("units"), v.attrs.text("calendar").value_or("")).ok())
+      if (is_time_variable(v) && TimeUnits::of(v).ok())
         type = "datetime";
       else if (MaskAndScale(v).packed())
         type = "float64";

@@ -145,7 +145,7 @@ Result<Axis> load_axis(DatasetReader& in, const std::string& dim) {
     return invalid_argument("no coordinate variable \"{}\" to select labels from", dim);
   PG_ASSIGN_OR_RETURN(a.values, read_coordinate(in, dim));
   if (is_time_variable(*v)) {
-    auto tu = TimeUnits::parse(*v->attrs.text("units"), v->attrs.text("calendar").value_or(""));
+    auto tu = TimeUnits::of(*v);
     if (tu.ok()) {
       a.time = *tu;
       for (auto& x : a.values) x *= tu->unit_seconds();  // compare in seconds
