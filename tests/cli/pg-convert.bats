@@ -210,3 +210,17 @@ PY
   if [ "$st" -eq 130 ]; then [ ! -e big.zarr ]; fi
   [ -z "$(ls -A . | grep pgtmp || true)" ]
 }
+
+@test "--scratch that cannot hold the intermediate copy: one line, nothing written" {
+  pg-convert "$FIX/sst.nc" -o c.zarr --chunks time=12
+  run pg-convert c.zarr -o ts.zarr --chunks time=-1,lat=2,lon=3 --memory 64K --scratch "$BATS_TEST_TMPDIR/missing"
+  assert_one_line_error 1
+  [[ "$output" == *"missing"* ]]
+  [ ! -e ts.zarr ]
+}
+
+@test "the default memory budget is bounded and shown in --help" {
+  run pg-convert --help
+  [[ "$output" == *"--memory"*"2G"* ]]
+  [[ "$output" == *"--scratch"* ]]
+}

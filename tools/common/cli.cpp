@@ -65,7 +65,12 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
   if (flags & kOverwrite) app.add_flag("-O,--overwrite", o.overwrite, "Replace an existing output");
   if (flags & kThreads)
     app.add_option("-j,--threads", o.threads, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
-  if (flags & kMemory) add_spec_option(app, "--memory", o.memory, parse_size, "Budget for data in flight, e.g. 512M");
+  if (flags & kMemory) {
+    add_spec_option(app, "--memory", o.memory, parse_size,
+                    "Budget for data in flight, e.g. 512M (default: the smaller of 2G and a quarter of memory; 0: none)");
+    app.add_option("--scratch", o.scratch,
+                   "Directory or store URL for intermediate copies when rechunking in two stages (default: $TMPDIR)");
+  }
   if (flags & kQuiet) app.add_flag("-q,--quiet", o.quiet, "Print nothing but errors");
   if (flags & kProgress) {
     auto* p = app.add_flag("--progress", o.progress, "Show a progress bar even when stderr is not a terminal");
@@ -104,7 +109,9 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
 pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const std::string& label) {
   pangeo::ExecOptions e;
   e.threads = o.threads;
-  e.memory_budget = o.memory;
+  e.memory_budget = o.memory ? *o.memory : pangeo::default_memory_budget();
+  e.scratch = o.scratch;
+  e.scratch_cloud = o.cloud;
   bool show = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));
   if (show) {
     auto bar = std::make_shared<ProgressBar>(label);

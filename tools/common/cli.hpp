@@ -22,7 +22,8 @@ struct CommonOptions {
   std::string output;
   bool overwrite = false;
   unsigned threads = 0;
-  uint64_t memory = 0;  // --memory, bytes (0: unlimited)
+  std::optional<uint64_t> memory;  // --memory, bytes (0: unlimited); unset: default_memory_budget()
+  std::string scratch;             // --scratch: where intermediate copies go
   bool quiet = false;
   bool progress = false, no_progress = false;
   bool json = false;

@@ -8,6 +8,7 @@
 
 #include "pangeo/executor.hpp"
 #include "pangeo/format.hpp"
+#include "pangeo/rechunk.hpp"
 
 namespace pangeo {
 
@@ -36,8 +37,12 @@ struct ConvertPlan {
     // the output chunks cut across the input's, e.g. rechunking to time series); empty:
     // the box is one output chunk.
     std::vector<Box> writes;
+    uint64_t cost = 0;  // bytes held while it runs
   };
   std::vector<Task> tasks;
+  // Each variable's slabs; those rechunked in two stages are copied first to an
+  // intermediate store (stage 1), and the tasks then read them from there.
+  std::map<std::string, RechunkPlan> rechunk;
   uint64_t total_bytes = 0;
   uint64_t peak_memory = 0;  // estimated bytes in flight
 };

@@ -7,13 +7,20 @@
 #include <cstdint>
 #include <functional>
 
+#include <string>
+
 #include "pangeo/status.hpp"
+#include "pangeo/store.hpp"
 
 namespace pangeo {
 
 struct ExecOptions {
   unsigned threads = 0;           // 0: all cores
   uint64_t memory_budget = 0;     // bytes of data in flight; 0: unlimited
+  // Where intermediate copies go (rechunking in two stages): a directory or a store URL
+  // (opened with scratch_cloud); empty: $TMPDIR, else /tmp.
+  std::string scratch;
+  CloudOptions scratch_cloud;
   // Called (from worker threads, serialised) after each task with done/total counts.
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -28,6 +35,13 @@ std::atomic<bool>& stop_requested();
 // long as tasks only write their own outputs.
 Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
                  const std::function<uint64_t(uint64_t)>& cost, const ExecOptions& options);
+
+// The memory this process may use: the smallest of physical memory, the cgroup's limit
+// (v2 memory.max, v1 memory.limit_in_bytes) and RLIMIT_AS.
+uint64_t available_memory();
+// The default budget for data in flight: the smaller of 2 GiB and a quarter of
+// available_memory().
+uint64_t default_memory_budget();
 
 // The number of threads `options` resolves to.
 unsigned resolve_threads(const ExecOptions& options);

@@ -48,6 +48,9 @@ class DatasetReader {
   virtual Result<NdArray> read(const std::string& path, const Box& box) = 0;
   // The variable's natural read unit (its chunk shape, or a row-sized slab).
   virtual Shape read_chunks(const std::string& path) const;
+  // Whether reading part of a read unit costs only that part (uncompressed storage read
+  // in place), so that planners need no slabs aligned with read_chunks().
+  virtual bool reads_in_place(const std::string& path) const { (void)path; return false; }
   // Store-level statistics, for formats that have them (Zarr); nullopt otherwise.
   virtual Result<std::optional<StoreStats>> store_stats() { return std::optional<StoreStats>(); }
   // Confirms the input was whole (a stream reached its end-of-archive); call before

@@ -77,6 +77,7 @@ class DerivedReader : public DatasetReader {
   std::string format_name() const override { return format_; }
   std::string location() const override { return source_ ? source_->location() : "memory"; }
   Shape read_chunks(const std::string& path) const override;
+  bool reads_in_place(const std::string& path) const override;
   Status check_input() override { return source_ ? source_->check_input() : Status::Ok(); }
   Result<NdArray> read(const std::string& path, const Box& box) override;
 

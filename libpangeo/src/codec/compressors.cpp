@@ -292,11 +292,14 @@ class BloscCodec final : public Codec {
   Result<Bytes> encode(const Bytes& in) const override {
     // numcodecs' AUTOSHUFFLE (-1): bit shuffle for 1-byte items, byte shuffle otherwise.
     int shuffle = shuffle_ >= 0 ? shuffle_ : (typesize_ == 1 ? BLOSC_BITSHUFFLE : BLOSC_SHUFFLE);
-    Bytes out(in.size() + BLOSC_MAX_OVERHEAD);
-    int n = blosc_compress_ctx(clevel_, shuffle, typesize_, in.size(), in.data(), out.data(), out.size(),
+    // Compressed into a reused per-thread buffer: no clearing of a chunk-sized one each time.
+    thread_local Bytes buffer;
+    if (buffer.size() < in.size() + BLOSC_MAX_OVERHEAD) buffer.resize(in.size() + BLOSC_MAX_OVERHEAD);
+    int n = blosc_compress_ctx(clevel_, shuffle, typesize_, in.size(), in.data(), buffer.data(), buffer.size(),
                                cname_.c_str(), size_t(blocksize_), 1);
     if (n <= 0) return internal_error("blosc: compression failed ({})", n);
-    out.resize(size_t(n));
+    Bytes out(buffer.begin(), buffer.begin() + n);
+    if (buffer.size() > (64u << 20)) Bytes().swap(buffer);  // an unusually large chunk: give it back
     return out;
   }
   Result<Bytes> decode(const Bytes& in, size_t) const override {

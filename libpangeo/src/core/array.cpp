@@ -47,7 +47,9 @@ void NdArray::fill_with(const Bytes& fill) {
   for (uint64_t i = 0; i < n; ++i) std::memcpy(bytes.data() + i * isz, fill.data(), isz);
 }
 
-// Calls fn(src_index, dst_index, run) for each contiguous row of `region`.
+// Calls fn(src_index, dst_index, run) for each contiguous row of `region`, in C order.
+// Trailing dimensions that both arrays hold whole make one longer row; offsets advance
+// by strides (this runs once per row of every chunk copied).
 template <typename Fn>
 static void for_each_row(const Shape& src_shape, const Shape& src_origin, const Shape& dst_shape,
                          const Shape& dst_origin, const Box& region, Fn&& fn) {
@@ -56,19 +58,41 @@ static void for_each_row(const Shape& src_shape, const Shape& src_origin, const 
     fn(0, 0, 1);
     return;
   }
+  if (region.size() == 0) return;
   const Shape sstride = c_strides(src_shape), dstride = c_strides(dst_shape);
-  Box rows = region;
-  rows.count[rank - 1] = 1;
-  const uint64_t run = region.count[rank - 1];
-  if (run == 0) return;
-  for_each_index(rows, [&](const Shape& idx) {
-    uint64_t s = 0, t = 0;
-    for (size_t d = 0; d < rank; ++d) {
-      s += (idx[d] - src_origin[d]) * sstride[d];
-      t += (idx[d] - dst_origin[d]) * dstride[d];
-    }
+  // Rows: dimensions [inner, rank) are contiguous in both arrays.
+  size_t inner = rank - 1;
+  uint64_t run = region.count[rank - 1];
+  while (inner > 0 && region.count[inner] == src_shape[inner] && region.count[inner] == dst_shape[inner]) {
+    --inner;
+    run *= region.count[inner];
+  }
+  uint64_t s = 0, t = 0;
+  for (size_t d = 0; d < rank; ++d) {
+    s += (region.start[d] - src_origin[d]) * sstride[d];
+    t += (region.start[d] - dst_origin[d]) * dstride[d];
+  }
+  if (inner == 0) {
     fn(s, t, run);
-  });
+    return;
+  }
+  // Odometer over dimensions [0, inner).
+  Shape idx(inner, 0);
+  for (;;) {
+    fn(s, t, run);
+    size_t d = inner;
+    while (d-- > 0) {
+      if (++idx[d] < region.count[d]) {
+        s += sstride[d];
+        t += dstride[d];
+        break;
+      }
+      idx[d] = 0;
+      s -= (region.count[d] - 1) * sstride[d];
+      t -= (region.count[d] - 1) * dstride[d];
+    }
+    if (d == size_t(-1)) return;
+  }
 }
 
 void copy_region(const NdArray& src, const Shape& src_origin, NdArray& dst, const Shape& dst_origin,

@@ -1,9 +1,15 @@
 #include "pangeo/executor.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <string>
 #include <cctype>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -14,6 +20,32 @@ std::atomic<bool>& stop_requested() {
   return flag;
 }
 
+namespace {
+// A number in a cgroup file; 0 for "max", a missing file or anything else.
+uint64_t cgroup_number(const char* path) {
+  std::ifstream f(path);
+  std::string text;
+  if (!(f >> text) || text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return 0;
+  try {
+    return std::stoull(text);
+  } catch (...) {
+    return 0;
+  }
+}
+}  // namespace
+
+uint64_t available_memory() {
+  uint64_t mem = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+  if (mem == 0) mem = 4ull << 30;
+  for (const char* p : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"})
+    if (uint64_t limit = cgroup_number(p); limit > 0) mem = std::min(mem, limit);
+  struct rlimit rl {};
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) mem = std::min<uint64_t>(mem, rl.rlim_cur);
+  return mem;
+}
+
+uint64_t default_memory_budget() { return std::min<uint64_t>(2ull << 30, available_memory() / 4); }
+
 unsigned resolve_threads(const ExecOptions& options) {
   if (options.threads > 0) return options.threads;
   unsigned hc = std::thread::hardware_concurrency();
@@ -23,14 +55,19 @@ unsigned resolve_threads(const ExecOptions& options) {
 namespace {
 // Bytes in flight: acquire blocks while the budget is used up, except that a task is
 // always admitted when nothing else runs (so one oversized chunk still makes progress).
+// Waiting tasks are admitted lowest index first: a later task never overtakes an earlier
+// one, so work merged in task order (reductions) never piles up behind a starved task.
 class MemoryGate {
  public:
   explicit MemoryGate(uint64_t budget) : budget_(budget) {}
-  void acquire(uint64_t bytes) {
+  void acquire(uint64_t index, uint64_t bytes) {
     if (!budget_) return;
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return used_ == 0 || used_ + bytes <= budget_; });
+    waiting_.insert(index);
+    cv_.wait(lock, [&] { return *waiting_.begin() == index && (used_ == 0 || used_ + bytes <= budget_); });
+    waiting_.erase(index);
     used_ += bytes;
+    cv_.notify_all();  // the next waiting task may fit too
   }
   void release(uint64_t bytes) {
     if (!budget_) return;
@@ -44,6 +81,7 @@ class MemoryGate {
  private:
   uint64_t budget_;
   uint64_t used_ = 0;
+  std::set<uint64_t> waiting_;
   std::mutex mu_;
   std::condition_variable cv_;
 };
@@ -72,7 +110,7 @@ Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
       uint64_t i = next.fetch_add(1);
       if (i >= n) return;
       uint64_t bytes = cost ? cost(i) : 0;
-      gate.acquire(bytes);
+      gate.acquire(i, bytes);
       Status s;
       try {
         s = task(i);

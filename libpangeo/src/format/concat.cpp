@@ -90,6 +90,10 @@ class ConcatReader final : public DatasetReader {
     return c;
   }
 
+  bool reads_in_place(const std::string& path) const override {
+    return std::all_of(parts_.begin(), parts_.end(), [&](const auto& p) { return p.reader->reads_in_place(path); });
+  }
+
   Result<NdArray> read(const std::string& path, const Box& box) override {
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
     const Variable& v = *ref.var;

@@ -25,7 +25,66 @@ void unshuffle(const uint8_t* in, uint8_t* out, size_t nbytes, size_t size) {
   }
   std::memcpy(out + n * size, in + n * size, nbytes - n * size);  // leftover bytes stay as they are
 }
+// Whether `part` is one contiguous range of an array of `shape`: whole along every
+// dimension after the first it spans more than one position of.
+bool contiguous_in(const Shape& shape, const Box& part) {
+  size_t d = 0;
+  while (d < shape.size() && part.count[d] == 1) ++d;
+  for (size_t e = d + 1; e < shape.size(); ++e)
+    if (part.count[e] != shape[e]) return false;
+  return true;
+}
+
+uint64_t linear_offset(const Shape& shape, const Shape& origin, const Shape& at) {
+  const Shape strides = c_strides(shape);
+  uint64_t off = 0;
+  for (size_t d = 0; d < shape.size(); ++d) off += (at[d] - origin[d]) * strides[d];
+  return off;
+}
+
 }  // namespace
+
+std::vector<std::pair<uint64_t, uint64_t>> byte_runs(const Shape& chunk, const Shape& origin, const Box& part, uint64_t item) {
+  const size_t rank = chunk.size();
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+  if (rank == 0) return {{0, item}};
+  // Trailing dimensions the part spans whole are one run with the first partial one.
+  size_t j = rank - 1;
+  while (j > 0 && part.count[j] == chunk[j]) --j;
+  uint64_t run = item;
+  for (size_t d = j; d < rank; ++d) run *= part.count[d];
+  const Shape strides = c_strides(chunk);
+  const Box outer{Shape(j, 0), Shape(part.count.begin(), part.count.begin() + j)};
+  auto add = [&](const Shape& idx) {
+    uint64_t off = 0;
+    for (size_t d = 0; d < rank; ++d) off += (part.start[d] - origin[d] + (d < j ? idx[d] : 0)) * strides[d];
+    off *= item;
+    // Runs a small gap apart are read as one.
+    if (!runs.empty() && off - (runs.back().first + runs.back().second) <= kRunGap)
+      runs.back().second = off + run - runs.back().first;
+    else
+      runs.emplace_back(off, run);
+  };
+  if (j == 0) add(Shape());
+  else for_each_index(outer, add);
+  return runs;
+}
+
+Status Hdf5ChunkReader::read_at(uint8_t* dst, uint64_t n, uint64_t addr, const std::string& var_path) const {
+  uint64_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd_, dst + got, n - got, off_t(addr + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return corrupt("{}: variable \"{}\": chunk at byte {} is cut short (truncated file?)", path_, var_path, addr);
+    got += uint64_t(r);
+  }
+  return Status::Ok();
+}
+
+bool Hdf5ChunkReader::reads_in_place(const std::string& var_path, const Variable& v) {
+  const Plan& p = plan_for(var_path, v);
+  return p.usable && !p.deflate && !p.shuffle;
+}
 
 std::unique_ptr<Hdf5ChunkReader> Hdf5ChunkReader::open(const std::string& path) {
   Lock lock(netcdf_mutex());
@@ -124,18 +183,36 @@ Result<bool> Hdf5ChunkReader::read(const std::string& var_path, const Variable& 
     else todo.emplace_back(part, &it->second);
   });
   if (!usable) return false;
+  if (!p.deflate && !p.shuffle) {
+    // Stored as is: only the bytes the box needs are read, in place.
+    NdArray chunk(v.dtype, p.chunks);
+    for (const auto& [part, c] : todo) {
+      if (c->size != chunk_elems * isz)
+        return corrupt("{}: variable \"{}\": chunk of {} bytes where {} were expected", path_, var_path, c->size, chunk_elems * isz);
+      Shape origin(rank);
+      for (size_t d = 0; d < rank; ++d) origin[d] = part.start[d] / p.chunks[d] * p.chunks[d];
+      const auto runs = byte_runs(p.chunks, origin, part, isz);
+      if (runs.size() == 1 && runs[0].second == part.size() * isz && contiguous_in(out.shape, part)) {
+        // One run that is contiguous in the output too: straight there.
+        uint8_t* dst = out.bytes.data() + linear_offset(out.shape, box.start, part.start) * isz;
+        PG_RETURN_IF_ERROR(read_at(dst, runs[0].second, c->addr + runs[0].first, var_path));
+        if (p.big_endian) byteswap_inplace(dst, part.size(), isz);
+        continue;
+      }
+      for (const auto& [off, len] : runs) {
+        PG_RETURN_IF_ERROR(read_at(chunk.bytes.data() + off, len, c->addr + off, var_path));
+        if (p.big_endian) byteswap_inplace(chunk.bytes.data() + off, len / isz, isz);
+      }
+      copy_region(chunk, origin, out, box.start, part);
+    }
+    return true;
+  }
   thread_local libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
   Bytes raw, inflated, plain;
   NdArray chunk(v.dtype, p.chunks);
   for (const auto& [part, c] : todo) {
     raw.resize(c->size);
-    size_t got = 0;
-    while (got < c->size) {
-      ssize_t n = ::pread(fd_, raw.data() + got, c->size - got, off_t(c->addr + got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return corrupt("{}: variable \"{}\": chunk at byte {} is cut short (truncated file?)", path_, var_path, c->addr);
-      got += size_t(n);
-    }
+    PG_RETURN_IF_ERROR(read_at(raw.data(), c->size, c->addr, var_path));
     const Bytes* cur = &raw;
     if (p.deflate) {
       inflated.resize(chunk_elems * isz);

@@ -64,6 +64,13 @@ class NetcdfReader final : public DatasetReader {
   std::string format_name() const override { return format_; }
   std::string location() const override { return path_; }
 
+  bool reads_in_place(const std::string& path) const override {
+    auto ref = find_variable(root_, path);
+    if (!ref.ok() || ref->var->dtype.kind == DTypeKind::kString) return false;
+    if (!netcdf4_ || ref->var->storage.chunks.empty()) return ref->var->storage.deflate_level == 0;  // netCDF-3, contiguous
+    return chunks_ && chunks_->reads_in_place(path, *ref->var);
+  }
+
   Result<NdArray> read(const std::string& path, const Box& box) override {
     if (auto ref = find_variable(root_, path); ref.ok() && !ref->var->storage.unsupported.empty())
       return unsupported("{}: variable \"{}\": {}", path_, path, ref->var->storage.unsupported);

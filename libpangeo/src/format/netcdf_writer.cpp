@@ -256,6 +256,9 @@ class NetcdfWriter final : public DatasetWriter {
         }
         if (v.dtype.kind == DTypeKind::kBytes) cs.push_back(v.dtype.itemsize);
         PG_RETURN_IF_ERROR(nc_check(nc_def_var_chunking(grp, varid, NC_CHUNKED, cs.data()), "chunking"));
+        // Whole chunks are written once each: a small cache (larger chunks bypass it)
+        // instead of netCDF-C's default of many MiB per variable, outside the budget.
+        PG_RETURN_IF_ERROR(nc_check(nc_set_var_chunk_cache(grp, varid, 1u << 20, 101, 1.0f), "chunk cache"));
       }
       if (v.storage.deflate_level > 0 || v.storage.shuffle)
         PG_RETURN_IF_ERROR(nc_check(

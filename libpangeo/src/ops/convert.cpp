@@ -122,30 +122,6 @@ static void set_output_storage(Group& g, const std::string& prefix, const Datase
   for (auto& sub : g.groups) set_output_storage(sub, prefix + sub.name + "/", in, format, opt, input_is_zarr);
 }
 
-namespace {
-
-// What one conversion task reads at once. Where output chunks are smaller than the
-// input's read unit along some dimension (rechunking to time series, say), one task reads
-// a slab of several output chunks, grown along those dimensions (last first) up to the
-// input unit or as far as a share of the memory budget allows, so that each input chunk
-// is read a few times instead of once per output chunk.
-Shape read_slab(const Variable& v, const Shape& out, const Shape& in_unit, uint64_t item, uint64_t budget,
-                unsigned threads) {
-  Shape slab = out;
-  if (in_unit.size() != out.size() || out.empty()) return slab;
-  const uint64_t cap = std::max<uint64_t>(element_count(out) * item, (budget ? budget / 3 : (256ull << 20)) / std::max(1u, threads));
-  for (size_t d = out.size(); d-- > 0;) {
-    if (in_unit[d] <= out[d] || out[d] == 0) continue;
-    const uint64_t want = std::min<uint64_t>(v.shape[d], (in_unit[d] + out[d] - 1) / out[d] * out[d]);
-    const uint64_t row = element_count(slab) / std::max<uint64_t>(slab[d], 1) * item;  // bytes per position along d
-    const uint64_t fit = row ? cap / row / out[d] * out[d] : want;
-    slab[d] = std::max(out[d], std::min(want, fit));
-  }
-  return slab;
-}
-
-}  // namespace
-
 Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, const ConvertOptions& opt) {
   ConvertPlan plan;
   PG_ASSIGN_OR_RETURN(plan.schema, select_variables(in.root(), opt.keep_vars, opt.drop_vars));
@@ -175,24 +151,27 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
   }
   set_output_storage(plan.schema, "", in, format, opt, in.format_name().rfind("Zarr", 0) == 0);
   const unsigned threads = resolve_threads(opt.exec);
+  const uint64_t budget = task_budget(opt.exec.memory_budget, threads);
   uint64_t largest = 0;
   for (const auto& ref : all_variables(plan.schema)) {
     const Variable& v = *ref.var;
     const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : v.dtype.itemsize;
     const Shape unit = v.storage.chunks.empty() ? in.read_chunks(ref.path) : v.storage.chunks;
-    const Shape slab = read_slab(v, unit, in.read_chunks(ref.path), item, opt.exec.memory_budget, threads);
+    const RechunkLayout layout{v.shape, in.read_chunks(ref.path), in.reads_in_place(ref.path), unit, item};
+    const bool may_stage = v.dtype.is_numeric() && !opt.layout_only && v.size() > 0;
+    const RechunkPlan rp = plan_rechunk(layout, budget, threads, may_stage);
+    plan.rechunk[ref.path] = rp;
     const ChunkGrid out_grid(v.shape, unit);
-    for (const Box& b : ChunkGrid(v.shape, slab).boxes()) {
-      ConvertPlan::Task t{ref.path, b, b.size() * item, {}};
-      if (slab != unit) out_grid.for_each_chunk_in(b, [&](const Shape&, const Box& c, const Box&) { t.writes.push_back(c); });
+    for (const Box& b : ChunkGrid(v.shape, rp.write).boxes()) {
+      ConvertPlan::Task t{ref.path, b, b.size() * item, {}, slab_cost(rp.write, unit, item)};
+      if (rp.write != unit) out_grid.for_each_chunk_in(b, [&](const Shape&, const Box& c, const Box&) { t.writes.push_back(c); });
       plan.total_bytes += t.bytes;
-      largest = std::max(largest, element_count(slab) * item);
+      largest = std::max(largest, rp.task_bytes);
       plan.tasks.push_back(std::move(t));
     }
   }
-  // Per task: the chunk read, a padded copy and the encoded bytes.
-  plan.peak_memory = largest * 3 * threads;
-  if (opt.exec.memory_budget) plan.peak_memory = std::min(plan.peak_memory, std::max(opt.exec.memory_budget, largest * 3));
+  plan.peak_memory = largest * threads;
+  if (opt.exec.memory_budget) plan.peak_memory = std::min(plan.peak_memory, std::max(opt.exec.memory_budget, largest));
   return plan;
 }
 
@@ -211,26 +190,47 @@ std::set<std::string> coordinate_paths(const Group& root) {
 }
 }  // namespace
 
-Status run_convert(DatasetReader& in, const ConvertPlan& plan, DatasetWriter& writer, const ConvertOptions& opt) {
+Status run_convert(DatasetReader& in_ref, const ConvertPlan& plan, DatasetWriter& writer, const ConvertOptions& opt) {
   PG_RETURN_IF_ERROR(writer.create(plan.schema));
   // With layout_only, the coordinates' chunks alone: data variables are filled later.
   std::vector<const ConvertPlan::Task*> tasks;
   const std::set<std::string> coords = opt.layout_only ? coordinate_paths(plan.schema) : std::set<std::string>();
   for (const auto& t : plan.tasks)
     if (!opt.layout_only || coords.count(t.path)) tasks.push_back(&t);
+  ExecOptions exec = opt.exec;
+  DatasetReader* in = &in_ref;
+  std::unique_ptr<DatasetReader> staged;
+  std::map<std::string, RechunkPlan> two_stage;
+  uint64_t first = 0;
+  for (const auto& [path, rp] : plan.rechunk)
+    if (rp.staged()) {
+      two_stage[path] = rp;
+      first += ChunkGrid(find_variable(plan.schema, path)->var->shape, rp.read).num_chunks();
+    }
+  if (!two_stage.empty() && !opt.layout_only) {
+    // Stage 1 first; one progress count over both stages.
+    ExecOptions copy = opt.exec;
+    if (opt.exec.progress)
+      copy.progress = [&](uint64_t done, uint64_t) { opt.exec.progress(done, first + tasks.size()); };
+    PG_ASSIGN_OR_RETURN(staged, stage_variables(in_ref, two_stage, copy));
+    in = staged.get();
+    if (opt.exec.progress)
+      exec.progress = [&](uint64_t done, uint64_t) { opt.exec.progress(first + done, first + tasks.size()); };
+  }
   auto task = [&](uint64_t i) -> Status {
     const auto& t = *tasks[i];
-    PG_ASSIGN_OR_RETURN(NdArray data, in.read(t.path, t.box));
+    PG_ASSIGN_OR_RETURN(NdArray data, in->read(t.path, t.box));
     if (t.writes.empty()) return writer.write(t.path, t.box, data);
-    for (const Box& w : t.writes) {  // a slab: each output chunk in it
-      NdArray part(data.dtype, w.count);
+    NdArray part;
+    for (const Box& w : t.writes) {  // a slab: each output chunk in it (the buffer reused)
+      if (part.shape != w.count || part.dtype.kind != data.dtype.kind) part = NdArray(data.dtype, w.count);
       copy_region(data, t.box.start, part, w.start, w);
       PG_RETURN_IF_ERROR(writer.write(t.path, w, part));
     }
     return Status::Ok();
   };
-  auto cost = [&](uint64_t i) { return tasks[i]->bytes * 3; };
-  PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, opt.exec));
+  auto cost = [&](uint64_t i) { return tasks[i]->cost ? tasks[i]->cost : tasks[i]->bytes * 3; };
+  PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, exec));
   return writer.finish();
 }
 
@@ -309,6 +309,14 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
 
 namespace pangeo {
 
+namespace {
+std::string shape_text(const Shape& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
+  return out.empty() ? "-" : out;
+}
+}  // namespace
+
 std::string format_plan(const ConvertPlan& plan, bool json) {
   std::map<std::string, std::pair<uint64_t, uint64_t>> per_var;  // tasks, bytes
   uint64_t objects = 0;
@@ -318,24 +326,44 @@ std::string format_plan(const ConvertPlan& plan, bool json) {
     e.second += t.bytes;
     objects += std::max<uint64_t>(1, t.writes.size());
   }
+  auto rechunk_of = [&](const std::string& path) {
+    auto it = plan.rechunk.find(path);
+    return it == plan.rechunk.end() ? RechunkPlan() : it->second;
+  };
+  auto slabs = [](const Variable& v, const Shape& s) { return s.empty() ? 0 : ChunkGrid(v.shape, s).num_chunks(); };
   if (json) {
     Json j{{"objects", objects}, {"bytes", plan.total_bytes}, {"peak_memory", plan.peak_memory}};
     j["variables"] = Json::array();
     for (const auto& ref : all_variables(plan.schema)) {
       auto e = per_var[ref.path];
+      const RechunkPlan rp = rechunk_of(ref.path);
+      Json stages = Json::array();
+      if (rp.staged())
+        stages.push_back({{"read_slab", rp.read}, {"reads", slabs(*ref.var, rp.read)}, {"write_chunks", rp.intermediate},
+                          {"writes", slabs(*ref.var, rp.intermediate)}});
+      stages.push_back({{"read_slab", rp.write}, {"reads", slabs(*ref.var, rp.write)}, {"write_chunks", ref.var->storage.chunks},
+                        {"writes", e.first}});
       j["variables"].push_back({{"path", ref.path}, {"shape", ref.var->shape}, {"chunks", ref.var->storage.chunks},
                                 {"dtype", ref.var->dtype.numpy_name()}, {"chunk_objects", e.first}, {"bytes", e.second},
-                                {"compressor", ref.var->storage.compressor}});
+                                {"compressor", ref.var->storage.compressor}, {"stages", stages},
+                                {"read_factor", rp.read_factor}});
     }
     return j.dump(2) + "\n";
   }
   std::string out;
   for (const auto& ref : all_variables(plan.schema)) {
     auto e = per_var[ref.path];
-    std::string chunks;
-    for (size_t i = 0; i < ref.var->storage.chunks.size(); ++i) chunks += (i ? "x" : "") + std::to_string(ref.var->storage.chunks[i]);
     out += fmt::format("{:<24} {:<10} chunks {:<20} {:>8} objects {:>14} bytes\n", ref.path, ref.var->dtype.numpy_name(),
-                       chunks.empty() ? "-" : chunks, e.first, e.second);
+                       shape_text(ref.var->storage.chunks), e.first, e.second);
+    const RechunkPlan rp = rechunk_of(ref.path);
+    if (rp.staged()) {
+      out += fmt::format("  stage 1: {} slabs of {} -> intermediate chunks {} ({} objects)\n", slabs(*ref.var, rp.read),
+                         shape_text(rp.read), shape_text(rp.intermediate), slabs(*ref.var, rp.intermediate));
+      out += fmt::format("  stage 2: {} slabs of {} -> output chunks\n", slabs(*ref.var, rp.write), shape_text(rp.write));
+    } else if (!rp.write.empty() && rp.write != ref.var->storage.chunks) {
+      out += fmt::format("  {} slabs of {}{}\n", slabs(*ref.var, rp.write), shape_text(rp.write),
+                         rp.read_factor > 1 ? fmt::format(", input read {:.1f} times", rp.read_factor) : "");
+    }
   }
   out += fmt::format("total: {} chunk objects, {} bytes uncompressed, estimated peak memory {} bytes\n", objects,
                      plan.total_bytes, plan.peak_memory);

@@ -9,6 +9,12 @@ Shape DerivedReader::read_chunks(const std::string& path) const {
   return {};
 }
 
+bool DerivedReader::reads_in_place(const std::string& path) const {
+  if (arrays_.count(path)) return true;
+  if (computes_.count(path)) return false;
+  return source_ && source_->reads_in_place(path);
+}
+
 Result<NdArray> DerivedReader::read(const std::string& path, const Box& box) {
   if (auto it = arrays_.find(path); it != arrays_.end()) {
     NdArray out(it->second.dtype, box.count);

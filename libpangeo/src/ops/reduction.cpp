@@ -1,5 +1,7 @@
 #include "reduction.hpp"
 
+#include "pangeo/rechunk.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -234,30 +236,50 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
   return Status::Ok();
 }
 
-// Exact order statistics: each task owns a block of output cells and gathers every value
-// that falls into them.
-Status exact_variable(DatasetReader& in, const Work& wk, const OpSpec& op, const ExecOptions& exec,
+// Exact order statistics: each task owns a block of output cells (whole along the
+// reduced dimensions, as many cells as fit its share of the budget) and gathers every
+// value that falls into them. Blocks narrower than the input's read units would read
+// each unit many times: the variable is then first rechunked to the blocks through an
+// intermediate copy.
+Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, const ExecOptions& exec,
                       std::vector<double>& final_values) {
   const Variable& v = *wk.var;
-  const Shape unit = in.read_chunks(wk.path);
-  Shape block(v.rank());
-  for (size_t d = 0; d < v.rank(); ++d) block[d] = wk.map.to_out[d].empty() ? unit[d] : v.shape[d];
+  const size_t rank = v.rank();
+  const uint64_t budget = task_budget(exec.memory_budget, resolve_threads(exec));
+  Shape unit = in_ref.read_chunks(wk.path), block(rank), step(rank, 1);
+  for (size_t d = 0; d < rank; ++d) {
+    unit[d] = std::clamp<uint64_t>(unit[d], 1, std::max<uint64_t>(v.shape[d], 1));
+    block[d] = wk.map.to_out[d].empty() ? 1 : v.shape[d];
+  }
+  // A block holds its values as doubles, the part being read decoded to doubles too, and
+  // one read unit as stored.
+  const uint64_t unit_bytes = element_count(unit) * v.dtype.itemsize;
+  auto cost = [&](const Shape& b) { return element_count(b) * 16 + unit_bytes; };
+  if (cost(block) > budget)
+    return resource_exhausted("an exact {} needs {:.1f} MiB per block of output cells, more than the memory budget of {:.1f} MiB per thread",
+                              op.op == ReduceOp::kMedian ? "median" : "quantile", double(cost(block)) / (1 << 20),
+                              double(budget) / (1 << 20));
+  // Larger blocks gain nothing and leave threads idle.
+  const uint64_t cap = std::max(cost(block), std::min(budget, 2 * kSlabTarget));
+  block = grow_slab(block, unit, step, v.shape, cap, cost);
+  DatasetReader* in = &in_ref;
+  std::unique_ptr<DatasetReader> staged;
+  if (!holds_whole_units(v.shape, block, unit) && !in_ref.reads_in_place(wk.path) && v.dtype.is_numeric()) {
+    const RechunkLayout layout{v.shape, unit, false, block, v.dtype.itemsize};
+    PG_ASSIGN_OR_RETURN(staged, stage_variables(in_ref, {{wk.path, plan_staging(layout, block, budget)}}, exec));
+    in = staged.get();
+    unit = in->read_chunks(wk.path);
+  }
   const std::vector<Box> blocks = ChunkGrid(v.shape, block).boxes();
-  uint64_t need = 0;
-  for (const auto& b : blocks) need = std::max<uint64_t>(need, b.size() * 8 * 2);
-  uint64_t budget = exec.memory_budget ? exec.memory_budget : (4ull << 30);
-  if (need > budget)
-    return resource_exhausted(
-        "an exact {} needs {} MiB per block of output cells, more than the memory budget of {} MiB",
-        op.op == ReduceOp::kMedian ? "median" : "quantile", need >> 20, budget >> 20);
   const double q = op.op == ReduceOp::kMedian ? 0.5 : op.q;
   auto task = [&](uint64_t i) -> Status {
     const Box& b = blocks[i];
     Box region = region_of(b, wk.map);
     std::vector<std::vector<double>> cells(region.size());
+    for (auto& c : cells) c.reserve(b.size() / std::max<uint64_t>(region.size(), 1));
     for (Box src : ChunkGrid(b.count, unit).boxes()) {
       for (size_t d = 0; d < src.start.size(); ++d) src.start[d] += b.start[d];
-      PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_decoded(in, wk.path, v, src));
+      PG_ASSIGN_OR_RETURN(std::vector<double> vals, read_decoded(*in, wk.path, v, src));
       for_each_cell(src, wk.map, region, [&](size_t lin, size_t cell, double) {
         if (!std::isnan(vals[lin]) || !op.skipna) cells[cell].push_back(vals[lin]);
       });
@@ -269,8 +291,8 @@ Status exact_variable(DatasetReader& in, const Work& wk, const OpSpec& op, const
     });
     return Status::Ok();
   };
-  auto cost = [&](uint64_t i) { return blocks[i].size() * 16; };
-  return run_tasks(blocks.size(), task, cost, exec);
+  auto task_cost = [&](uint64_t i) { return cost(blocks[i].count); };
+  return run_tasks(blocks.size(), task, task_cost, exec);
 }
 
 }  // namespace

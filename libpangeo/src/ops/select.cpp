@@ -356,6 +356,7 @@ class SelectionReader final : public DatasetReader {
   std::string format_name() const override { return in_->format_name(); }
   Status check_input() override { return in_->check_input(); }
   std::string location() const override { return in_->location(); }
+  bool reads_in_place(const std::string& path) const override { return in_->reads_in_place(path); }
   Shape read_chunks(const std::string& path) const override {
     auto ref = find_variable(in_->root(), path);
     Shape src = in_->read_chunks(path);

@@ -93,3 +93,23 @@ TEST(Attributes, KeepOrderAndTypes) {
   EXPECT_EQ(back.find("l")->dtype.kind, DTypeKind::kFloat64);
   EXPECT_EQ(back.find("t")->dtype.kind, DTypeKind::kString);
 }
+
+TEST(Array, CopyRegionMergesWholeTrailingDimensions) {
+  // src covers rows 1..4 of a 6 x 3 x 5 array, dst all of it; regions whole along the
+  // trailing dimensions (one run per row of dimension 0, or one run in all) and not.
+  NdArray src(DType::of(DTypeKind::kInt32), {4, 3, 5});
+  for (size_t i = 0; i < src.size(); ++i) src.data<int32_t>()[i] = int32_t(i) + 1;
+  const Shape src_origin{1, 0, 0};
+  for (const Box& region : {Box{{2, 0, 0}, {2, 3, 5}}, Box{{1, 1, 1}, {4, 2, 3}}, Box{{3, 2, 4}, {1, 1, 1}}}) {
+    NdArray dst(src.dtype, {6, 3, 5});
+    copy_region(src, src_origin, dst, Shape{0, 0, 0}, region);
+    for (uint64_t a = 0; a < 6; ++a)
+      for (uint64_t b = 0; b < 3; ++b)
+        for (uint64_t c = 0; c < 5; ++c) {
+          const bool in = a >= region.start[0] && a < region.start[0] + region.count[0] && b >= region.start[1] &&
+                          b < region.start[1] + region.count[1] && c >= region.start[2] && c < region.start[2] + region.count[2];
+          const int32_t want = in ? src.data<int32_t>()[((a - 1) * 3 + b) * 5 + c] : 0;
+          EXPECT_EQ(dst.data<int32_t>()[(a * 3 + b) * 5 + c], want) << a << "," << b << "," << c;
+        }
+  }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# Every tool within its --memory budget: peak resident memory (GNU time's %M) at most the
+# budget plus the documented 40 MiB, plus for reductions a few times their output's size
+# (the result arrays they build), on data three times the budget; and the same answers.
+
+load helpers
+
+setup_file() {
+  export BIG="$BATS_FILE_TMPDIR/big"
+  mkdir -p "$BIG"
+  $PY "$SRC/scripts/make-sst.py" "$BIG/sst.nc" --years 30 --res 1   # 360 x 180 x 360 float32, 93 MB
+  pg-convert "$BIG/sst.nc" -o "$BIG/sst.zarr" --chunks time=12       # compressed, 12 x 180 x 360
+}
+setup() { cd "$BATS_TEST_TMPDIR"; }
+
+BUDGET_MIB=32
+# within EXTRA_MIB CMD...: runs CMD with --memory 32M, fails when its peak RSS is over
+# budget + 40 MiB + EXTRA_MIB.
+within() {
+  local extra=$1
+  shift
+  /usr/bin/time -f %M -o rss.txt "$@" --memory ${BUDGET_MIB}M >out.txt
+  local kib limit
+  kib=$(tail -1 rss.txt)
+  limit=$(((BUDGET_MIB + 40 + extra) * 1024))
+  echo "peak ${kib} KiB, limit ${limit} KiB: $*"
+  [ "$kib" -le "$limit" ]
+}
+
+@test "rechunking to time series within the budget: in place from netCDF, in two stages from compressed Zarr" {
+  within 0 pg-convert "$BIG/sst.nc" -o ts.zarr --chunks time=-1,lat=10,lon=10
+  within 0 pg-convert "$BIG/sst.zarr" -o ts2.zarr --chunks time=-1,lat=10,lon=10
+  within 0 pg-convert "$BIG/sst.zarr" -o back.nc --chunks time=-1,lat=10,lon=10
+  "$INTEROP/assert_identical.py" "$BIG/sst.nc" ts2.zarr
+  "$INTEROP/assert_identical.py" "$BIG/sst.nc" back.nc
+  diff -r ts.zarr ts2.zarr
+}
+
+@test "an exact median over time within the budget matches xarray" {
+  within 2 pg-reduce "$BIG/sst.zarr" --dim time --op median -o med.nc
+  $PY -c "
+import xarray as xr
+want = xr.open_zarr('$BIG/sst.zarr').sst.median('time')
+xr.testing.assert_allclose(want, xr.open_dataset('med.nc').sst)
+"
+}
+
+@test "means, groupby, anomalies, rolling windows, selections and statistics within the budget" {
+  within 2 pg-reduce "$BIG/sst.zarr" --dim time -o mean.nc
+  within 24 pg-groupby "$BIG/sst.zarr" --by time.month -o clim.nc
+  within 24 pg-groupby "$BIG/sst.zarr" --by time.month --anomaly -o anom.zarr
+  within 0 pg-reduce "$BIG/sst.zarr" --rolling time=3 -o roll.zarr
+  within 0 pg-select "$BIG/sst.zarr" --sel lat=-30:30 -o sel.zarr
+  within 0 pg-info --stats "$BIG/sst.zarr"
+}
