@@ -2,7 +2,8 @@
 # Rechunking benchmark: the ERSST-like file (2040 x 180 x 360 float32, netCDF-4 chunks
 # 1 x 180 x 360) and its Zarr copy (chunks of 12 months) rechunked to time series
 # (time=-1, lat=10, lon=10) by pg-convert (default budget and --memory 128M) and by xarray
-# with dask (ds.chunk({...}).to_zarr), side by side: medians, peak memory, ratios.
+# with dask (ds.chunk({...}).to_zarr); then the exact median over time of the Zarr copy
+# (pg-reduce, xarray's median); side by side: medians, peak memory, ratios.
 # usage: scripts/bench/rechunk.sh [RUNS]   (BENCH_DIR to keep the data elsewhere)
 source "$(dirname "$0")/common.sh"
 [ -d "$dir/sst.zarr" ] || "$bin/pg-convert" "$dir/sst.nc" -o "$dir/sst.zarr" --chunks time=12 --compressor blosc:zstd:3:shuffle
@@ -15,6 +16,12 @@ for v in ds.variables.values():
     v.encoding.pop("chunks", None)
 ds.chunk({"time": -1, "lat": 10, "lon": 10}).to_zarr(out, mode="w")
 PY
+cat > "$dir/xr_median.py" <<'PY'
+import sys, dask, xarray as xr
+dask.config.set(scheduler="threads", num_workers=2)
+src, out = sys.argv[1:3]
+xr.open_zarr(src).sst.median("time").to_netcdf(out)
+PY
 ts="--chunks time=-1,lat=10,lon=10 --compressor blosc:zstd:3:shuffle"
 for src in sst.nc sst.zarr; do
   /usr/bin/python3 scripts/bench/measure.py --runs "$runs" --baseline xarray --setup "rm -rf $dir/ts-*" \
@@ -23,3 +30,19 @@ for src in sst.nc sst.zarr; do
     "pg-convert --memory 128M=$bin/pg-convert -j2 $dir/$src -o $dir/ts-pg128.zarr $ts --memory 128M" \
     "xarray=/usr/bin/python3 $dir/xr_rechunk.py $dir/$src $dir/ts-xr.zarr"
 done
+/usr/bin/python3 scripts/bench/measure.py --runs "$runs" --baseline xarray --setup "rm -f $dir/med-*.nc" \
+  --title "median over time of sst.zarr (chunks time=12), 2 cores" \
+  "pg-reduce=$bin/pg-reduce -j2 $dir/sst.zarr --dim time --op median -o $dir/med-pg.nc" \
+  "pg-reduce --memory 128M=$bin/pg-reduce -j2 $dir/sst.zarr --dim time --op median -o $dir/med-pg128.nc --memory 128M" \
+  "xarray=/usr/bin/python3 $dir/xr_median.py $dir/sst.zarr $dir/med-xr.nc"
+/usr/bin/python3 - "$dir" <<'PY'
+import sys, xarray as xr
+d = sys.argv[1]
+want = xr.open_dataset(f"{d}/med-xr.nc").sst
+for name in ("med-pg.nc", "med-pg128.nc"):
+    xr.testing.assert_allclose(want, xr.open_dataset(f"{d}/{name}").sst)
+want = xr.open_zarr(f"{d}/ts-xr.zarr").sst
+for name in ("ts-pg.zarr", "ts-pg128.zarr"):
+    xr.testing.assert_identical(want, xr.open_zarr(f"{d}/{name}").sst)
+print("results identical to xarray's (median allclose)")
+PY

@@ -266,3 +266,18 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   done
   [ "$killed_before" -ge 1 ]
 }
+
+@test "a two-stage rechunk reads from s3:// and keeps its intermediate copy under --scratch s3://, removed after" {
+  pg-convert "$FIX/sst.nc" -o c.zarr --chunks time=12
+  pg-upload c.zarr s3://bucket/r/c.zarr --endpoint-url "$E" -q
+  run pg-convert s3://bucket/r/c.zarr -o ts.zarr --endpoint-url "$E" --chunks time=-1,lat=2,lon=3 --memory 64K --dry-run
+  [[ "$output" == *"stage 1: "* ]] || { echo "$output"; false; }
+  pg-convert s3://bucket/r/c.zarr -o ts.zarr --endpoint-url "$E" --chunks time=-1,lat=2,lon=3 --memory 64K \
+    --scratch s3://bucket/scratch
+  pg-convert c.zarr -o want.zarr --chunks time=-1,lat=2,lon=3
+  diff -r want.zarr ts.zarr
+  [ -z "$(aws --endpoint-url "$E" s3 ls --recursive s3://bucket/scratch/)" ]
+  # Straight to s3:// as well.
+  pg-convert c.zarr -o s3://bucket/r/ts.zarr --endpoint-url "$E" --chunks time=-1,lat=2,lon=3 --memory 64K
+  verify_store want.zarr s3://bucket/r/ts.zarr
+}
