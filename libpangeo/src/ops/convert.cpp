@@ -190,6 +190,38 @@ std::set<std::string> coordinate_paths(const Group& root) {
 }
 }  // namespace
 
+namespace {
+// Writes the output chunks `writes` of a slab read at `box`, in groups whose copies take
+// at most kPartsInFlight bytes; each group is copied band by band along the slab's first
+// dimension, so that a band is read from the cache by every chunk of the group (copying
+// one chunk after another would stride through the whole slab each time).
+Status write_parts(const NdArray& data, const Box& box, const std::vector<Box>& writes, const std::string& path,
+                   DatasetWriter& writer) {
+  const uint64_t item = data.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(data.dtype.itemsize, 1);
+  const uint64_t row = box.count.empty() || box.count[0] == 0 ? 1 : data.size() / box.count[0] * item;
+  const uint64_t band = std::max<uint64_t>(1, (256u << 10) / std::max<uint64_t>(row, 1));
+  for (size_t i = 0; i < writes.size();) {
+    size_t j = i + 1;
+    uint64_t bytes = writes[i].size() * item;
+    while (j < writes.size() && bytes + writes[j].size() * item <= kPartsInFlight) bytes += writes[j++].size() * item;
+    std::vector<NdArray> parts;
+    for (size_t k = i; k < j; ++k) parts.emplace_back(data.dtype, writes[k].count);
+    for (uint64_t s = 0; !box.count.empty() && s < box.count[0]; s += band) {
+      Box b = box;
+      b.start[0] += s;
+      b.count[0] = std::min(band, box.count[0] - s);
+      for (size_t k = i; k < j; ++k) {
+        Box r;
+        if (intersect(b, writes[k], &r)) copy_region(data, box.start, parts[k - i], writes[k].start, r);
+      }
+    }
+    for (size_t k = i; k < j; ++k) PG_RETURN_IF_ERROR(writer.write(path, writes[k], parts[k - i]));
+    i = j;
+  }
+  return Status::Ok();
+}
+}  // namespace
+
 Status run_convert(DatasetReader& in_ref, const ConvertPlan& plan, DatasetWriter& writer, const ConvertOptions& opt) {
   PG_RETURN_IF_ERROR(writer.create(plan.schema));
   // With layout_only, the coordinates' chunks alone: data variables are filled later.
@@ -221,13 +253,7 @@ Status run_convert(DatasetReader& in_ref, const ConvertPlan& plan, DatasetWriter
     const auto& t = *tasks[i];
     PG_ASSIGN_OR_RETURN(NdArray data, in->read(t.path, t.box));
     if (t.writes.empty()) return writer.write(t.path, t.box, data);
-    NdArray part;
-    for (const Box& w : t.writes) {  // a slab: each output chunk in it (the buffer reused)
-      if (part.shape != w.count || part.dtype.kind != data.dtype.kind) part = NdArray(data.dtype, w.count);
-      copy_region(data, t.box.start, part, w.start, w);
-      PG_RETURN_IF_ERROR(writer.write(t.path, w, part));
-    }
-    return Status::Ok();
+    return write_parts(data, t.box, t.writes, t.path, writer);
   };
   auto cost = [&](uint64_t i) { return tasks[i]->cost ? tasks[i]->cost : tasks[i]->bytes * 3; };
   PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, exec));

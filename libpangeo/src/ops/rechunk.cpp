@@ -22,8 +22,10 @@ uint64_t task_budget(uint64_t memory_budget, unsigned threads) {
 }
 
 uint64_t slab_cost(const Shape& slab, const Shape& unit, uint64_t item) {
-  // The slab, and per write unit a padded copy and its encoded bytes.
-  return (element_count(slab) + 2 * element_count(unit)) * item;
+  // The slab, a group of write units copied out of it (or, for a slab that is one unit,
+  // a padded copy), and one unit's encoded bytes.
+  const uint64_t s = element_count(slab) * item, u = element_count(unit) * item;
+  return s + (s > u ? std::min(s, std::max(u, kPartsInFlight)) : u) + u;
 }
 
 bool holds_whole_units(const Shape& shape, const Shape& slab, const Shape& source) {
