@@ -71,6 +71,32 @@ class MemoryStore : public Store {
   std::map<std::string, Bytes> map_;
 };
 
+// Scratch space in one local file: values are appended (pwrite at an offset reserved
+// under a lock, so puts from several threads proceed at once) and found through an index
+// in memory; erase() forgets a key without reclaiming its bytes. For intermediate copies
+// that live as long as one process: one file instead of thousands (file creation, not
+// bytes, is what costs on most file systems). The file is removed with the store.
+class ScratchFileStore : public Store {
+ public:
+  static Result<std::shared_ptr<ScratchFileStore>> create(const std::filesystem::path& path);
+  ~ScratchFileStore() override;
+  Result<std::optional<Bytes>> get(const std::string& key) override;
+  Result<std::optional<Bytes>> get_range(const std::string& key, uint64_t offset, uint64_t length) override;
+  Result<std::optional<uint64_t>> size(const std::string& key) override;
+  Status put(const std::string& key, const Bytes& value) override;
+  Status erase(const std::string& key) override;
+  Result<std::vector<std::string>> list(const std::string& prefix) override;
+  std::string describe() const override { return path_.string(); }
+
+ private:
+  ScratchFileStore(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::filesystem::path path_;
+  int fd_;
+  std::mutex mu_;
+  uint64_t end_ = 0;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> index_;  // key -> offset, length
+};
+
 // The pipe format: a POSIX tar (ustar, with pax headers for long names) of a Zarr store,
 // metadata first, then chunks, then the two end-of-archive blocks.
 //

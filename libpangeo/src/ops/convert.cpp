@@ -204,8 +204,15 @@ Status write_parts(const NdArray& data, const Box& box, const std::vector<Box>& 
     size_t j = i + 1;
     uint64_t bytes = writes[i].size() * item;
     while (j < writes.size() && bytes + writes[j].size() * item <= kPartsInFlight) bytes += writes[j++].size() * item;
-    std::vector<NdArray> parts;
-    for (size_t k = i; k < j; ++k) parts.emplace_back(data.dtype, writes[k].count);
+    // The copies' buffers stay with the thread: fresh chunk-sized allocations on every
+    // group would each be mapped, faulted in and cleared by the kernel.
+    thread_local std::vector<NdArray> parts;
+    if (parts.size() < j - i) parts.resize(j - i);
+    for (size_t k = i; k < j; ++k) {
+      NdArray& p = parts[k - i];
+      if (p.shape != writes[k].count || !(p.dtype == data.dtype)) p = NdArray(data.dtype, writes[k].count);
+      if (data.dtype.kind == DTypeKind::kString) p = NdArray(data.dtype, writes[k].count);
+    }
     for (uint64_t s = 0; !box.count.empty() && s < box.count[0]; s += band) {
       Box b = box;
       b.start[0] += s;
@@ -215,7 +222,10 @@ Status write_parts(const NdArray& data, const Box& box, const std::vector<Box>& 
         if (intersect(b, writes[k], &r)) copy_region(data, box.start, parts[k - i], writes[k].start, r);
       }
     }
-    for (size_t k = i; k < j; ++k) PG_RETURN_IF_ERROR(writer.write(path, writes[k], parts[k - i]));
+    Status s;
+    for (size_t k = i; k < j && s.ok(); ++k) s = writer.write(path, writes[k], parts[k - i]);
+    if (!s.ok() || bytes > kPartsInFlight) parts.clear();  // an error, or one oversized chunk: let it go
+    PG_RETURN_IF_ERROR(s);
     i = j;
   }
   return Status::Ok();

@@ -130,18 +130,14 @@ RechunkPlan plan_rechunk(const RechunkLayout& l, uint64_t budget, unsigned threa
 
 namespace {
 
-// The intermediate copy, removed when the last user goes.
+// The intermediate copy, removed when the last user goes (a local one with its file).
 struct Scratch {
   std::shared_ptr<Store> store;
-  std::filesystem::path dir;  // local copies: the directory
+  bool remote = false;
   ~Scratch() {
-    if (!dir.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    } else if (store) {
+    if (remote && store)
       if (auto keys = store->list(""); keys.ok())
         for (const auto& k : *keys) (void)store->erase(k);
-    }
   }
 };
 
@@ -201,6 +197,7 @@ Result<std::unique_ptr<DatasetReader>> stage_variables(DatasetReader& in, const 
   if (where.find("://") != std::string::npos && where.rfind("file://", 0) != 0) {
     while (!where.empty() && where.back() == '/') where.pop_back();
     PG_ASSIGN_OR_RETURN(scratch->store, open_store(where + "/" + unique_name(), exec.scratch_cloud));
+    scratch->remote = true;
   } else {
     if (where.rfind("file://", 0) == 0) where = where.substr(7);
     if (where.empty()) {
@@ -210,11 +207,11 @@ Result<std::unique_ptr<DatasetReader>> stage_variables(DatasetReader& in, const 
     std::error_code ec;
     if (!std::filesystem::is_directory(where, ec))
       return not_found("{}: no such directory for intermediate copies", where);
-    const auto dir = std::filesystem::path(where) / unique_name();
-    if (!std::filesystem::create_directory(dir, ec) || ec)
-      return io_error("{}: cannot create a directory for intermediate copies: {}", where, ec.message());
-    scratch->dir = dir;
-    scratch->store = std::make_shared<DirectoryStore>(dir);
+    // One file (removed with the store): creating thousands of chunk files costs more
+    // than writing them.
+    auto file = ScratchFileStore::create(std::filesystem::path(where) / unique_name());
+    if (!file.ok()) return file.status().with_context("intermediate copy");
+    scratch->store = *file;
   }
   ConvertPlan copy;
   copy.schema = in.root();

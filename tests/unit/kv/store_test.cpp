@@ -60,6 +60,12 @@ class StoreConformance : public ::testing::TestWithParam<StoreKind> {
     if (kind == "memory") s = std::make_shared<MemoryStore>();
     if (kind == "directory") s = std::make_shared<DirectoryStore>(dir_);
     if (kind == "metadata-last") s = std::make_shared<MetadataLastStore>(std::make_shared<MemoryStore>(), zarr_write_rank);
+    if (kind == "scratch-file") {
+      fs::create_directories(dir_);
+      auto r = ScratchFileStore::create(dir_ / "scratch");
+      EXPECT_TRUE(r.ok()) << r.status().message();
+      s = *r;
+    }
     if (kind == "s3") {
       CloudOptions cloud;
       cloud.endpoint_url = env("AWS_ENDPOINT_URL");
@@ -178,13 +184,30 @@ TEST_P(StoreConformance, OverwritesErasesAndTakesPutsFromManyThreads) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance,
-                         ::testing::Values(StoreKind{"memory"}, StoreKind{"directory"}, StoreKind{"metadata-last"},
+                         ::testing::Values(StoreKind{"memory"}, StoreKind{"directory"}, StoreKind{"metadata-last"}, StoreKind{"scratch-file"},
                                            StoreKind{"tar-stream", false}, StoreKind{"s3"}, StoreKind{"http", false, false}),
                          [](const auto& info) {
                            std::string n = info.param.name;
                            std::replace(n.begin(), n.end(), '-', '_');
                            return n;
                          });
+
+TEST(ScratchFileStore, OneFileRemovedWithTheStore) {
+  fs::path dir = fs::temp_directory_path() / fmt::format("pg-scratch-test-{}", ::getpid());
+  fs::create_directories(dir);
+  {
+    auto s = ScratchFileStore::create(dir / "copy");
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->put("a/0.0", Bytes(1000, 7)).ok());
+    ASSERT_TRUE((*s)->put("a/0.0", Bytes{1, 2, 3}).ok());  // rewritten: the new value
+    EXPECT_EQ(**(*s)->get("a/0.0"), (Bytes{1, 2, 3}));
+    EXPECT_EQ(**(*s)->get_range("a/0.0", 1, 10), (Bytes{2, 3}));
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+    EXPECT_FALSE(ScratchFileStore::create(dir / "copy").ok());  // never shares a file
+  }
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
 
 TEST(DirectoryStore, RefusesKeysLeavingTheRoot) {
   DirectoryStore s(fs::temp_directory_path() / "pg-never-created");
