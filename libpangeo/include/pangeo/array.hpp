@@ -62,6 +62,11 @@ void copy_region(const NdArray& src, const Shape& src_origin, NdArray& dst, cons
 
 // Element strides of a C-order array of `shape`.
 Shape c_strides(const Shape& shape);
+// Whether a region of `count` is one contiguous range of a C-order array of `shape`:
+// whole along every dimension after the first it spans more than one position of.
+bool contiguous_in(const Shape& shape, const Shape& count);
+// The C-order element offset of position `at` in an array of `shape` placed at `origin`.
+uint64_t linear_offset(const Shape& shape, const Shape& origin, const Shape& at);
 
 // The array with its axes permuted: out.shape[i] = in.shape[perm[i]].
 NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm);

@@ -19,6 +19,9 @@ class Codec {
   virtual Result<Bytes> encode(const Bytes& in) const = 0;
   // `size_hint` is the expected decoded size when known (0 if not); decoders must not trust it.
   virtual Result<Bytes> decode(const Bytes& in, size_t size_hint) const = 0;
+  // Decodes `in`, which must decode to exactly `n` bytes, into `out` (compressors that can
+  // write straight there save a copy).
+  virtual Status decode_into(const Bytes& in, uint8_t* out, size_t n) const;
   // The element type of the encoded output, given the input's (filters such as delta
   // and fixedscaleoffset change it; most codecs give bytes back as they came).
   virtual DType encoded_dtype(const DType& in) const { return in; }

@@ -302,6 +302,15 @@ class BloscCodec final : public Codec {
     if (buffer.size() > (64u << 20)) Bytes().swap(buffer);  // an unusually large chunk: give it back
     return out;
   }
+  Status decode_into(const Bytes& in, uint8_t* out, size_t n) const override {
+    size_t nbytes = 0;
+    if (in.size() < BLOSC_MIN_HEADER_LENGTH || blosc_cbuffer_validate(in.data(), in.size(), &nbytes) != 0)
+      return corrupt("blosc: corrupt header");
+    if (nbytes != n) return corrupt("decoded to {} bytes where {} were expected", nbytes, n);
+    int got = blosc_decompress_ctx(in.data(), out, n, 1);
+    if (got < 0 || size_t(got) != n) return corrupt("blosc: corrupt data ({})", got);
+    return Status::Ok();
+  }
   Result<Bytes> decode(const Bytes& in, size_t) const override {
     size_t nbytes = 0;
     if (in.size() < BLOSC_MIN_HEADER_LENGTH || blosc_cbuffer_validate(in.data(), in.size(), &nbytes) != 0)

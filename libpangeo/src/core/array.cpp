@@ -47,6 +47,21 @@ void NdArray::fill_with(const Bytes& fill) {
   for (uint64_t i = 0; i < n; ++i) std::memcpy(bytes.data() + i * isz, fill.data(), isz);
 }
 
+bool contiguous_in(const Shape& shape, const Shape& count) {
+  size_t d = 0;
+  while (d < shape.size() && count[d] == 1) ++d;
+  for (size_t e = d + 1; e < shape.size(); ++e)
+    if (count[e] != shape[e]) return false;
+  return true;
+}
+
+uint64_t linear_offset(const Shape& shape, const Shape& origin, const Shape& at) {
+  const Shape strides = c_strides(shape);
+  uint64_t off = 0;
+  for (size_t d = 0; d < shape.size(); ++d) off += (at[d] - origin[d]) * strides[d];
+  return off;
+}
+
 // Calls fn(src_index, dst_index, run) for each contiguous row of `region`, in C order.
 // Trailing dimensions that both arrays hold whole make one longer row; offsets advance
 // by strides (this runs once per row of every chunk copied).

@@ -25,23 +25,6 @@ void unshuffle(const uint8_t* in, uint8_t* out, size_t nbytes, size_t size) {
   }
   std::memcpy(out + n * size, in + n * size, nbytes - n * size);  // leftover bytes stay as they are
 }
-// Whether `part` is one contiguous range of an array of `shape`: whole along every
-// dimension after the first it spans more than one position of.
-bool contiguous_in(const Shape& shape, const Box& part) {
-  size_t d = 0;
-  while (d < shape.size() && part.count[d] == 1) ++d;
-  for (size_t e = d + 1; e < shape.size(); ++e)
-    if (part.count[e] != shape[e]) return false;
-  return true;
-}
-
-uint64_t linear_offset(const Shape& shape, const Shape& origin, const Shape& at) {
-  const Shape strides = c_strides(shape);
-  uint64_t off = 0;
-  for (size_t d = 0; d < shape.size(); ++d) off += (at[d] - origin[d]) * strides[d];
-  return off;
-}
-
 }  // namespace
 
 std::vector<std::pair<uint64_t, uint64_t>> byte_runs(const Shape& chunk, const Shape& origin, const Box& part, uint64_t item) {
@@ -192,7 +175,7 @@ Result<bool> Hdf5ChunkReader::read(const std::string& var_path, const Variable& 
       Shape origin(rank);
       for (size_t d = 0; d < rank; ++d) origin[d] = part.start[d] / p.chunks[d] * p.chunks[d];
       const auto runs = byte_runs(p.chunks, origin, part, isz);
-      if (runs.size() == 1 && runs[0].second == part.size() * isz && contiguous_in(out.shape, part)) {
+      if (runs.size() == 1 && runs[0].second == part.size() * isz && contiguous_in(out.shape, part.count)) {
         // One run that is contiguous in the output too: straight there.
         uint8_t* dst = out.bytes.data() + linear_offset(out.shape, box.start, part.start) * isz;
         PG_RETURN_IF_ERROR(read_at(dst, runs[0].second, c->addr + runs[0].first, var_path));

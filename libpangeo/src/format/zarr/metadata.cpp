@@ -10,7 +10,8 @@
 namespace pangeo {
 
 Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
-                            const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch) {
+                            const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch,
+                            const FetchInto& fetch_into) {
   const ChunkGrid grid(shape, chunks);
   if (grid.rank() == 0) return fetch({}, Box{});
   for (size_t d = 0; d < grid.rank(); ++d)
@@ -24,8 +25,17 @@ Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape&
     if (full == box) return fetch(touched.start, box);
   }
   Status status;
+  const bool direct = fetch_into && dtype.kind != DTypeKind::kString;
   grid.for_each_chunk_in(box, [&](const Shape& idx, const Box& cbox, const Box& part) {
     if (!status.ok()) return;
+    if (direct && part == cbox && cbox.count == chunks && contiguous_in(box.count, part.count)) {
+      auto done = fetch_into(idx, out.bytes.data() + linear_offset(box.count, box.start, part.start) * dtype.itemsize);
+      if (!done.ok()) {
+        status = done.status();
+        return;
+      }
+      if (*done) return;
+    }
     auto c = fetch(idx, part);
     if (!c.ok()) {
       status = c.status();

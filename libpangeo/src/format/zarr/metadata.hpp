@@ -11,9 +11,13 @@
 namespace pangeo {
 
 // Reads `box` of an array of `shape` stored in chunks of `chunks`: fetch(chunk index,
-// chunk box) gives the decoded chunk (full chunk shape, C order).
+// chunk box) gives the decoded chunk (full chunk shape, C order). Where a whole chunk lies
+// in the box as one contiguous range of the result, fetch_into(chunk index, destination)
+// may decode it straight there (true), or decline (false: fetch is used).
+using FetchInto = std::function<Result<bool>(const Shape& index, uint8_t* dst)>;
 Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
-                            const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch);
+                            const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch,
+                            const FetchInto& fetch_into = nullptr);
 
 // How chunk indices become store keys: v2 "0.1" (or "0/1"), v3 default "c/0/1", v3 "v2"
 // encoding "0.1". A rank-0 array's only chunk is "0" (v2) or "c" (v3 default).
