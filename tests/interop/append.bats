@@ -157,6 +157,47 @@ PY
   assert_usage_error --region
 }
 
+@test "--part I/N: N writers (1, 2, 3, 7) at once fill an --init store with the one-shot store; --part auto under Slurm" {
+  pg-convert "$FIX/sst.nc" -o full.zarr --chunks time=5,lat=9
+  for n in 1 2 3 7; do
+    pg-convert "$FIX/sst.nc" -o p$n.zarr --chunks time=5,lat=9 --init
+    for i in $(seq 0 $((n - 1))); do pg-convert "$FIX/sst.nc" -o p$n.zarr --part $i/$n & done
+    wait
+    [ "$(ls p$n.zarr/.pgparts | wc -l)" -eq "$n" ]
+    diff -r -x .pgparts full.zarr p$n.zarr
+  done
+  "$INTEROP/assert_identical.py" "$FIX/sst.nc" p3.zarr
+  # a region split in parts; the parts' chunk counts add up
+  pg-convert "$FIX"/parts/*.nc -o full12.zarr --chunks time=12
+  pg-convert "$FIX"/parts/*.nc -o r.zarr --chunks time=12 --init
+  a=$(pg-convert "$FIX/parts/sst_1855.nc" -o r.zarr --region time=12:24 --part 0/2 --json | $PY -c "import json,sys; print(json.load(sys.stdin)['chunks'])")
+  b=$(pg-convert "$FIX/parts/sst_1855.nc" -o r.zarr --region time=12:24 --part 1/2 --json | $PY -c "import json,sys; print(json.load(sys.stdin)['chunks'])")
+  [ $((a + b)) -eq 1 ]
+  # --part auto from a Slurm array's environment
+  pg-convert "$FIX/sst.nc" -o s.zarr --chunks time=5,lat=9 --init
+  for id in 10 11 12; do
+    SLURM_ARRAY_TASK_ID=$id SLURM_ARRAY_TASK_MIN=10 SLURM_ARRAY_TASK_COUNT=3 pg-convert "$FIX/sst.nc" -o s.zarr --part auto
+  done
+  diff -r -x .pgparts full.zarr s.zarr
+}
+
+@test "--part: out of range, no part in the environment, N unlike the other parts', no store: one line, exit 2 or 1" {
+  pg-convert "$FIX/sst.nc" -o s.zarr --chunks time=5 --init
+  run pg-convert "$FIX/sst.nc" -o s.zarr --part 3/3
+  assert_usage_error --part
+  run env -u SLURM_ARRAY_TASK_ID pg-convert "$FIX/sst.nc" -o s.zarr --part auto
+  assert_usage_error --part
+  pg-convert "$FIX/sst.nc" -o s.zarr --part 0/3
+  run pg-convert "$FIX/sst.nc" -o s.zarr --part 1/4
+  assert_one_line_error 1
+  [[ "$output" == *"parts of 3"* ]]
+  run pg-convert "$FIX/sst.nc" -o missing.zarr --part 0/2
+  assert_one_line_error 1
+  [ ! -e missing.zarr ]
+  run pg-convert "$FIX/sst.nc" -o s.zarr --part 0/2 --init
+  assert_usage_error
+}
+
 @test "kill -9 at many moments of an append: the store is its old or its new version, and a rerun completes it" {
   # An append of about a quarter of a second (zstd 15, one chunk per month), killed at
   # points spread over it.

@@ -174,8 +174,10 @@ pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& 
   return pangeo::Status::Ok();
 }
 
-pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common) {
+pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common,
+                          const std::optional<pangeo::Part>& part) {
   pangeo::RegionRequest r;
+  r.part = part;
   r.output = req.output;
   r.dim = region.dim;
   r.start = region.start;
@@ -184,7 +186,11 @@ pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selec
   r.exec = req.options.exec;
   PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(req.inputs, req.cloud));
   PG_ASSIGN_OR_RETURN(uint64_t chunks, pangeo::write_region(*in, r));
-  if (common.json) print_out(pangeo::Json{{"chunks", chunks}, {"dimension", region.dim}}.dump(2) + "\n");
+  if (common.json) {
+    pangeo::Json j{{"chunks", chunks}, {"dimension", region.dim.empty() ? pangeo::Json() : pangeo::Json(region.dim)}};
+    if (part) j["part"] = {{"index", part->index}, {"count", part->count}};
+    print_out(j.dump(2) + "\n");
+  }
   return pangeo::Status::Ok();
 }
 

@@ -65,7 +65,9 @@ pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& 
                           const CommonOptions& common);
 
 // pg-convert --region: writes the request's inputs into that region of the store.
-pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common);
+// With `part`, only that part of the region's chunks; an empty region.dim: the whole store.
+pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common,
+                          const std::optional<pangeo::Part>& part = std::nullopt);
 
 // Writes `result` to common.output (atomically, format from the name or --format).
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,

@@ -158,6 +158,11 @@ Result<uint64_t> parse_size(const std::string& text) {
   return invalid_argument("bad size \"{}\" (units: K, M, G, T)", text);
 }
 
+Result<pangeo::Part> parse_part_option(const std::string& text) {
+  if (text == "auto") return pangeo::part_from_environment();
+  return pangeo::parse_part(text);
+}
+
 Result<std::pair<std::string, uint64_t>> parse_rolling(const std::string& text) {
   PG_ASSIGN_OR_RETURN(auto kv, split_assignment(text, "DIM=N"));
   auto n = parse_integer(kv.second);

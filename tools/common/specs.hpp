@@ -14,6 +14,7 @@
 
 #include "pangeo/dataset.hpp"
 #include "pangeo/reduce.hpp"
+#include "pangeo/partition.hpp"
 #include "pangeo/select.hpp"
 
 namespace pgtool {
@@ -33,6 +34,8 @@ pangeo::Result<pangeo::Json> parse_compressor(const std::string& spec);
 pangeo::Result<pangeo::OpSpec> parse_op(const std::string& text);
 // --memory and sizes: "512M", "2G", "1048576", "64KiB".
 pangeo::Result<uint64_t> parse_size(const std::string& text);
+// --part: "I/N" (0 <= I < N), or "auto": from the scheduler's or launcher's environment.
+pangeo::Result<pangeo::Part> parse_part_option(const std::string& text);
 // --rolling DIM=N (N >= 1).
 pangeo::Result<std::pair<std::string, uint64_t>> parse_rolling(const std::string& text);
 // --isel / --sel DIM=SPEC: one label/position, a comma list, or a slice (positions:

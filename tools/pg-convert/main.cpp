@@ -29,22 +29,29 @@ int main(int argc, char** argv) {
   app.add_flag("--allow-gaps", allow_gaps, "With --append-dim: accept a gap after the store's last value")->needs(append);
   auto* init = app.add_flag("--init", req.options.layout_only,
                             "Write the store's metadata and coordinates only (--region writes fill the data)");
+  std::optional<pangeo::Part> part;
+  auto* part_opt = pgtool::add_spec_option(
+      app, "--part", part, pgtool::parse_part_option,
+      "I/N or auto: write part I (0..N-1) of the chunks of the store -o laid out by --init (of its --region if given); "
+      "auto: from Slurm arrays, Kubernetes Indexed Jobs or MPI");
   for (const char* o : {"--chunks", "--compressor", "--shards", "--zarr-format", "--format"}) append->excludes(app.get_option(o));
   init->excludes(append);
+  part_opt->excludes(append);
+  part_opt->excludes(init);
   pgtool::add_common_options(app, common, ~0u);
   return pgtool::run_tool("pg-convert", app, argc, argv, [&]() -> pangeo::Status {
     if (!req.options.shards.empty() && req.options.zarr_format != 3) return pgtool::usage_error("--shards needs --zarr-format 3");
     pgtool::apply_common(req, inputs, common);
     req.options.consolidated = consolidated;
     PG_ASSIGN_OR_RETURN(req.options.exec, pgtool::exec_options(common, "convert"));
-    if (append->count() || common.zarr_region) {
+    if (append->count() || common.zarr_region || part) {
       if (append->count() && common.zarr_region) return pgtool::usage_error("--append-dim and --region DIM=START:STOP go separately");
-      if (init->count()) return pgtool::usage_error("--init lays out a store; --append-dim and --region write into one");
+      if (init->count()) return pgtool::usage_error("--init lays out a store; --append-dim, --region and --part write into one");
       if (!common.vars.empty() || !common.drop.empty() || !req.options.chunks.empty() || req.options.compressor ||
           !req.options.shards.empty() || !req.format.empty())
         return pgtool::usage_error("the store decides variables, chunks, codecs and format when writing into it");
-      return append->count() ? pgtool::run_append(req, append_dim, allow_gaps, common)
-                             : pgtool::run_region(req, *common.zarr_region, common);
+      if (append->count()) return pgtool::run_append(req, append_dim, allow_gaps, common);
+      return pgtool::run_region(req, common.zarr_region.value_or(pangeo::Selector()), common, part);
     }
     PG_ASSIGN_OR_RETURN(pangeo::ConvertPlan plan, pangeo::convert_dataset(req));
     if (req.dry_run) pgtool::print_out(pangeo::format_plan(plan, common.json));

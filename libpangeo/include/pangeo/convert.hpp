@@ -8,6 +8,7 @@
 
 #include "pangeo/executor.hpp"
 #include "pangeo/format.hpp"
+#include "pangeo/partition.hpp"
 #include "pangeo/rechunk.hpp"
 
 namespace pangeo {
@@ -99,9 +100,15 @@ struct AppendRequest {
 // chunks are written, never metadata, so several writers may fill disjoint regions at
 // once. `start`/`stop` are positions when both are integers, else labels (inclusive, as
 // pg-select --sel). The inputs' labels must equal the store's there.
+// With an empty `dim`, the region is the whole store (the inputs hold all of it). With a
+// `part` I/N, only that part of the region's chunks is written (a contiguous share, in
+// variable and chunk order), so that N processes or machines fill a store laid out once
+// with layout_only; each part leaves a marker ".pgparts/N.I" in the store when done, and a
+// part of another N than the markers there is an error.
 struct RegionRequest {
   std::string output;
   std::string dim, start, stop;
+  std::optional<Part> part;
   CloudOptions cloud;
   ExecOptions exec;
 };

@@ -198,6 +198,17 @@ std::vector<ChunkTask> chunks_along(const Group& g, const std::string& dim, uint
   return tasks;
 }
 
+// Every chunk of the data variables (dimension coordinates left out), in variable and
+// chunk order.
+std::vector<ChunkTask> all_data_chunks(const Group& g) {
+  std::vector<ChunkTask> tasks;
+  for (const auto& v : g.vars) {
+    if (v.is_dimension_coordinate()) continue;
+    for (const Box& b : ChunkGrid(v.shape, v.storage.chunks.empty() ? v.shape : v.storage.chunks).boxes()) tasks.push_back({&v, b});
+  }
+  return tasks;
+}
+
 // The store's consolidated metadata as it is now (what readers open first), to tell whether
 // another writer changed the store meanwhile.
 Result<std::string> metadata_snapshot(Store& store) {
@@ -234,14 +245,14 @@ Result<NdArray> read_as_store(DatasetReader& in, const Variable& to, const Box& 
 
 }  // namespace
 
-Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
-  std::shared_ptr<Store> store;
-  PG_ASSIGN_OR_RETURN(auto existing, open_writable(req.output, req.cloud, &store));
-  const Group& s = existing->root();
+namespace {
+// [start, stop) of `dim` that the request names, checked against the store's chunks and
+// labels and against the inputs.
+Result<std::pair<uint64_t, uint64_t>> region_positions(DatasetReader& existing, DatasetReader& in, const RegionRequest& req) {
+  const Group& s = existing.root();
   const std::string& dim = req.dim;
   const Dimension* d = s.find_dim(dim);
   if (!d) return invalid_argument("{}: the store has no dimension \"{}\"", req.output, dim);
-  PG_RETURN_IF_ERROR(check_schema(*existing, in, dim).with_context(req.output));
   // The region: positions when both bounds are integers, else labels.
   const auto is_int = [](const std::string& t) {
     const size_t from = !t.empty() && t[0] == '-' ? 1 : 0;
@@ -254,7 +265,7 @@ Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
   sel.stop = req.stop;
   SelectOptions so;
   ((is_int(req.start) || req.start.empty()) && (is_int(req.stop) || req.stop.empty()) ? so.isel : so.sel).push_back(sel);
-  PG_ASSIGN_OR_RETURN(auto idx, resolve_selection(*existing, so));
+  PG_ASSIGN_OR_RETURN(auto idx, resolve_selection(existing, so));
   const auto& pos = idx[0].index;
   const uint64_t start = pos.front(), stop = pos.back() + 1;
   if (stop - start != pos.size() || pos.back() < pos.front()) return invalid_argument("{}: the region must be increasing", req.output);
@@ -273,28 +284,60 @@ Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
   if (n != stop - start)
     return invalid_argument("{}: region {}:{} has {} positions, the inputs {}", req.output, start, stop, stop - start, n);
   if (nd) {
-    PG_ASSIGN_OR_RETURN(Axis a, read_axis(*existing, dim));
+    PG_ASSIGN_OR_RETURN(Axis a, read_axis(existing, dim));
     PG_ASSIGN_OR_RETURN(Axis b, read_axis(in, dim));
     for (uint64_t i = 0; i < n; ++i)
       if (std::fabs(a.seconds[start + i] - b.seconds[i]) > 1e-6 * std::max(1.0, std::fabs(b.seconds[i])))
         return invalid_argument("{}: the inputs' \"{}\" differs from the store's at region position {}", req.output, dim, i);
   }
+  return std::make_pair(start, stop);
+}
+
+// Parts leave ".pgparts/N.I" when done; parts of another N are an error.
+const std::string kPartMarkers = ".pgparts/";
+
+Status check_part_count(Store& store, const RegionRequest& req) {
+  PG_ASSIGN_OR_RETURN(auto keys, store.list(kPartMarkers));
+  for (const auto& k : keys) {
+    const std::string name = k.substr(kPartMarkers.size());
+    const std::string n = name.substr(0, name.find('.'));
+    if (n != std::to_string(req.part->count))
+      return invalid_argument("{}: parts of {} have written to this store (marker {}); this is part {}/{}", req.output, n, k,
+                              req.part->index, req.part->count);
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
+  std::shared_ptr<Store> store;
+  PG_ASSIGN_OR_RETURN(auto existing, open_writable(req.output, req.cloud, &store));
+  const Group& s = existing->root();
+  PG_RETURN_IF_ERROR(check_schema(*existing, in, req.dim).with_context(req.output));
+  uint64_t start = 0, stop = 0;
+  if (!req.dim.empty()) {
+    PG_ASSIGN_OR_RETURN(auto range, region_positions(*existing, in, req));
+    std::tie(start, stop) = range;
+  }
+  if (req.part) PG_RETURN_IF_ERROR(check_part_count(*store, req));
   // Data variables' chunks only, through a writer whose metadata is never sent.
   auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
   PG_ASSIGN_OR_RETURN(auto writer, writer_for(*existing, store, held));
   PG_RETURN_IF_ERROR(writer->create(s));
-  const std::vector<ChunkTask> tasks = chunks_along(s, dim, start, stop - start, true);
+  std::vector<ChunkTask> tasks = req.dim.empty() ? all_data_chunks(s) : chunks_along(s, req.dim, start, stop - start, true);
+  const auto [first, last] = part_range(tasks.size(), req.part.value_or(Part()));
+  tasks = std::vector<ChunkTask>(tasks.begin() + first, tasks.begin() + last);
   auto task = [&](uint64_t i) -> Status {
     const Variable& v = *tasks[i].var;
     Box src = tasks[i].box;
-    const size_t k = *v.axis(dim);
-    src.start[k] -= start;
+    if (auto k = v.axis(req.dim); k && !req.dim.empty()) src.start[*k] -= start;
     PG_ASSIGN_OR_RETURN(NdArray data, read_as_store(in, v, src));
     return writer->write(v.name, tasks[i].box, data).with_context(req.output);
   };
   auto cost = [&](uint64_t i) { return tasks[i].box.size() * tasks[i].var->dtype.itemsize * 3; };
   PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, req.exec));
   PG_RETURN_IF_ERROR(in.check_input());
+  if (req.part) PG_RETURN_IF_ERROR(store->put(fmt::format("{}{}.{}", kPartMarkers, req.part->count, req.part->index), Bytes()));
   return uint64_t(tasks.size());
 }
 
