@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "pangeo/reduce.hpp"
 #include "pangeo/cloud.hpp"
 #include "pangeo/codec.hpp"
 #include "pangeo/store.hpp"
@@ -148,6 +149,30 @@ pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std
   req.options.chunks = out.chunks;
   req.options.compressor = out.compressor;
   return pangeo::write_dataset(result, req).status();
+}
+
+void add_partition_options(CLI::App& app, PartitionOptions& p) {
+  p.part_option = add_spec_option(
+      app, "--part", p.part, parse_part_option,
+      "I/N or auto: compute part I (0..N-1) and write its partial result to -o; auto: from Slurm arrays, "
+      "Kubernetes Indexed Jobs or MPI");
+  p.merge_option = app.add_flag("--merge", p.merge, "INPUT are the N parts' partial results: merge them into -o");
+  p.part_option->excludes(p.merge_option);
+}
+
+pangeo::Status run_merge(const std::string& command, const std::vector<std::string>& partials, const CommonOptions& common,
+                         const OutputOptions& out, const std::vector<const CLI::Option*>& decided) {
+  for (const auto* o : decided)
+    if (o->count()) return usage_error("--merge: the partial results decide the command (" + o->get_name() + ")");
+  PG_ASSIGN_OR_RETURN(auto exec, exec_options(common, "merge"));
+  PG_ASSIGN_OR_RETURN(std::string made_by, pangeo::partial_command(partials, common.cloud));
+  if (made_by != command)
+    return pangeo::invalid_argument("{}: partial results of pg-{}, not pg-{}", partials[0], made_by, command);
+  std::vector<std::string> inputs;
+  PG_ASSIGN_OR_RETURN(auto result, pangeo::merge_parts(partials, common.cloud, exec, &inputs));
+  std::vector<std::string> guarded = inputs;
+  guarded.insert(guarded.end(), partials.begin(), partials.end());  // -o must be none of them
+  return write_result(*result, guarded, common, out, exec);
 }
 
 pangeo::Status usage_error(const std::string& message) { throw CLI::ValidationError(message); }

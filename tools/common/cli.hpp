@@ -73,6 +73,20 @@ pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selec
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
                             const CommonOptions& common, const OutputOptions& out, const pangeo::ExecOptions& exec);
 
+// --part and --merge (pg-reduce, pg-groupby).
+struct PartitionOptions {
+  std::optional<pangeo::Part> part;
+  bool merge = false;
+  CLI::Option* part_option = nullptr;
+  CLI::Option* merge_option = nullptr;
+};
+void add_partition_options(CLI::App& app, PartitionOptions& p);
+// --merge: the partial results of `command` ("reduce", "groupby") given as INPUT, merged
+// and written to -o as the one-process run would write it. `decided`: the options that
+// the partial results decide (a usage error when given).
+pangeo::Status run_merge(const std::string& command, const std::vector<std::string>& partials, const CommonOptions& common,
+                         const OutputOptions& out, const std::vector<const CLI::Option*>& decided);
+
 // A usage error found after parsing (options that go together, or neither given): exits 2
 // with the usage hint, as CLI11's own errors do. Declared to return a Status so that a
 // tool's body can `return usage_error(...)`; it throws.

@@ -25,14 +25,22 @@ int main(int argc, char** argv) {
   pgtool::add_spec_option(app, "--op", g.op, pgtool::parse_op, "mean (default), sum, min, max, std, var, count, median, quantile:Q");
   app.add_option("--ddof", ddof, "Delta degrees of freedom for std and var (default 0)");
   app.add_flag("--no-skipna", no_skipna, "Let NaN and missing values propagate instead of skipping them");
+  pgtool::PartitionOptions parts;
+  pgtool::add_partition_options(app, parts);
+  parts.part_option->excludes(app.get_option("--anomaly"));
   pgtool::add_output_options(app, out);
   pgtool::add_common_options(app, common, ~0u & ~pgtool::kJson);
   return pgtool::run_tool("pg-groupby", app, argc, argv, [&]() -> pangeo::Status {
     if (common.output.empty()) return pangeo::invalid_argument("no output given (-o PATH)");
+    if (parts.merge)
+      return pgtool::run_merge("groupby", inputs, common, out,
+                               {by, resample, app.get_option("--anomaly"), app.get_option("--op"), app.get_option("--ddof"),
+                                app.get_option("--no-skipna")});
     if (!by->count() && !resample->count()) return pgtool::usage_error("give --by or --resample");
     g.op.ddof = ddof;
     g.op.skipna = !no_skipna;
     PG_ASSIGN_OR_RETURN(g.exec, pgtool::exec_options(common, "groupby"));
+    if (parts.part) return pangeo::groupby_part({inputs, *parts.part, common.output, common.overwrite, common.cloud}, g);
     PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs, common.cloud));
     PG_ASSIGN_OR_RETURN(auto result, pangeo::groupby_dataset(in, g));
     return pgtool::write_result(*result, inputs, common, out, g.exec);

@@ -30,10 +30,17 @@ int main(int argc, char** argv) {
   roll->excludes(dim);
   ctr->needs(roll);
   mp->needs(roll);
+  pgtool::PartitionOptions parts;
+  pgtool::add_partition_options(app, parts);
+  parts.part_option->excludes(roll);
   pgtool::add_output_options(app, out);
   pgtool::add_common_options(app, common, ~0u & ~pgtool::kJson);
   return pgtool::run_tool("pg-reduce", app, argc, argv, [&]() -> pangeo::Status {
     if (common.output.empty()) return pangeo::invalid_argument("no output given (-o PATH)");
+    if (parts.merge)
+      return pgtool::run_merge("reduce", inputs, common, out,
+                               {dim, roll, app.get_option("--op"), app.get_option("--weights"), app.get_option("--ddof"),
+                                app.get_option("--no-skipna")});
     if (!roll->count() && !dim->count()) return pgtool::usage_error("give --dim or --rolling");
     spec.ddof = ddof;
     spec.skipna = !no_skipna;
@@ -54,6 +61,7 @@ int main(int argc, char** argv) {
       r.op = spec;
       r.weights = weights;
       r.exec = exec;
+      if (parts.part) return pangeo::reduce_part({inputs, *parts.part, common.output, common.overwrite, common.cloud}, r);
       PG_ASSIGN_OR_RETURN(result, pangeo::reduce_dataset(in, r));
     }
     return pgtool::write_result(*result, inputs, common, out, exec);

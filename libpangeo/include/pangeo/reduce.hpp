@@ -14,10 +14,13 @@
 
 #include "pangeo/executor.hpp"
 #include "pangeo/format.hpp"
+#include "pangeo/partition.hpp"
 
 namespace pangeo {
 
 enum class ReduceOp { kMean, kSum, kMin, kMax, kStd, kVar, kCount, kMedian, kQuantile };
+
+class PartialStore;  // partitioned runs (ops/partials.hpp)
 
 struct OpSpec {
   ReduceOp op = ReduceOp::kMean;
@@ -31,6 +34,7 @@ struct ReduceOptions {
   OpSpec op;
   std::string weights;            // "", "cos-lat" or a variable name (mean and sum only)
   ExecOptions exec;
+  std::shared_ptr<PartialStore> partials;  // set by reduce_part and merge_parts
 };
 
 // Groups: by the values of a variable, by a component of a time coordinate (xarray's
@@ -45,6 +49,7 @@ struct GroupByOptions {
   bool anomaly = false;         // each value minus its group's statistic
   OpSpec op;
   ExecOptions exec;
+  std::shared_ptr<PartialStore> partials;  // set by groupby_part and merge_parts
 };
 
 struct RollingOptions {
@@ -89,6 +94,28 @@ class DerivedReader : public DatasetReader {
   std::map<std::string, Compute> computes_;
   std::map<std::string, Shape> chunks_;
 };
+
+// Partitioned runs, for many processes or machines that share only storage: part I of N
+// computes its share of the reduction's batches (or exact blocks) of `inputs` and writes
+// them as a partial store to `output` (a directory, made atomically, or a store URL); the
+// merge takes the N parts' stores, checks they are parts 0..N-1 of one command, once
+// each, and gives the result reduce_dataset / groupby_dataset would give, bit for bit
+// (batches merge in the same order whatever N). Anomalies are not partitioned (their
+// output is shaped like the input: pg-convert --part splits such writes).
+struct PartRequest {
+  std::vector<std::string> inputs;
+  Part part;
+  std::string output;
+  bool overwrite = false;
+  CloudOptions cloud;
+};
+Status reduce_part(const PartRequest& request, const ReduceOptions& o);
+Status groupby_part(const PartRequest& request, const GroupByOptions& o);
+// "reduce" or "groupby": the command the partial stores hold.
+Result<std::string> partial_command(const std::vector<std::string>& partials, const CloudOptions& cloud);
+// The merged result; `inputs` receives the command's inputs (for the output's history).
+Result<std::unique_ptr<DatasetReader>> merge_parts(const std::vector<std::string>& partials, const CloudOptions& cloud,
+                                                   const ExecOptions& exec, std::vector<std::string>* inputs);
 
 // The names of the time components and resampling periods groupby_dataset knows.
 std::vector<std::string> time_component_names();  // month, season, year, dayofyear, day, hour

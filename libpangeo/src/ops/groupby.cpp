@@ -368,7 +368,7 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
   if (work.empty()) return invalid_argument("no numeric variable has the dimension \"{}\"", g.dim);
   for (auto& x : g.group_of)
     if (x < 0) return unsupported("the grouping variable \"{}\" has missing values", o.variable);
-  PG_ASSIGN_OR_RETURN(std::vector<NdArray> stats, reduce_arrays(*in, work, o.op, o.exec));
+  PG_ASSIGN_OR_RETURN(std::vector<NdArray> stats, reduce_arrays(*in, work, o.op, o.exec, o.partials.get()));
 
   if (o.anomaly) return anomaly_reader(in, g, std::move(out), work, std::move(stats));
   return grouped_reader(in, std::move(g), std::move(out), work, std::move(stats));

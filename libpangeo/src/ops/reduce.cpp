@@ -109,7 +109,7 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
       v->attrs.set("coordinates", AttrValue::text(c.empty() ? "quantile" : c + " quantile"));
     }
   }
-  PG_ASSIGN_OR_RETURN(std::vector<NdArray> results, reduce_arrays(*in, work, o.op, o.exec));
+  PG_ASSIGN_OR_RETURN(std::vector<NdArray> results, reduce_arrays(*in, work, o.op, o.exec, o.partials.get()));
   auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
   for (size_t i = 0; i < work.size(); ++i) reader->set_array(work[i].path, std::move(results[i]));
   if (o.op.op == ReduceOp::kQuantile) {

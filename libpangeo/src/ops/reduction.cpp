@@ -1,5 +1,7 @@
 #include "reduction.hpp"
 
+#include "partials.hpp"
+
 #include "pangeo/rechunk.hpp"
 
 #include <algorithm>
@@ -195,7 +197,7 @@ Status accumulate_box(DatasetReader& in, const Work& wk, const MaskAndScale& ms,
 // partial result; partials merge in batch order. The batches do not depend on the thread
 // count, so neither does the answer.
 Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, bool weighted, const ExecOptions& exec,
-                           std::vector<double>& final_values) {
+                           PartialStore* partial, std::vector<double>& final_values) {
   const Variable& v = *wk.var;
   const std::vector<Box> boxes = ChunkGrid(v.shape, task_unit(in.read_chunks(wk.path), v.shape)).boxes();
   const uint64_t nbatch = std::min<uint64_t>(boxes.size(), 64);
@@ -212,7 +214,19 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
       ++next;
     }
   };
-  auto task = [&](uint64_t bi) -> Status {
+  if (partial && partial->merging()) {  // every batch from the parts, merged in batch order
+    for (uint64_t bi = 0; bi < nbatch; ++bi) {
+      PG_ASSIGN_OR_RETURN(auto got, partial->get_batch(wk.path, bi, nbatch, op, weighted));
+      pending.emplace(bi, std::move(got));
+      merge_ready();
+    }
+    for (size_t c = 0; c < final_values.size(); ++c) final_values[c] = total.finish(c);
+    return Status::Ok();
+  }
+  // A part run computes its share of the batches and hands them to the partial store.
+  const auto [own_first, own_last] = part_range(nbatch, partial ? partial->part() : Part());
+  auto task = [&](uint64_t k) -> Status {
+    const uint64_t bi = own_first + k;
     auto [first, last] = batch_range(bi);
     Box region = region_of(boxes[first], wk.map);
     for (uint64_t i = first + 1; i < last; ++i) region = union_of(region, region_of(boxes[i], wk.map));
@@ -222,17 +236,48 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
       if (stop_requested().load(std::memory_order_relaxed)) return cancelled("interrupted");
       PG_RETURN_IF_ERROR(accumulate_box(in, wk, ms, boxes[i], region, op, weighted, part));
     }
+    if (partial) return partial->put_batch(wk.path, bi, nbatch, region, part);
     std::lock_guard lock(mu);
     pending.emplace(bi, std::make_pair(region, std::move(part)));
     merge_ready();
     return Status::Ok();
   };
-  auto cost = [&](uint64_t bi) {
-    auto [first, last] = batch_range(bi);
+  auto cost = [&](uint64_t k) {
+    auto [first, last] = batch_range(own_first + k);
     return boxes[first].size() * 24 + region_of(boxes[first], wk.map).size() * 48;
   };
-  PG_RETURN_IF_ERROR(run_tasks(nbatch, task, cost, exec));
+  PG_RETURN_IF_ERROR(run_tasks(own_last - own_first, task, cost, exec));
+  if (partial) return Status::Ok();
   for (size_t c = 0; c < final_values.size(); ++c) final_values[c] = total.finish(c);
+  return Status::Ok();
+}
+
+// A merge of exact results: every part's blocks (each: rank, then start and count of its
+// region of output cells per dimension, then the results) fill the output; each cell must
+// come from exactly one block (parts whose blocks differ, from unlike budgets, do not).
+Status merge_blocks(PartialStore& partial, const Work& wk, std::vector<double>& final_values) {
+  PG_ASSIGN_OR_RETURN(auto blocks, partial.all_blocks(wk.path));
+  std::vector<uint8_t> seen(final_values.size(), 0);
+  const size_t rank = wk.map.out_len.size();
+  for (const auto& b : blocks) {
+    if (b.empty() || size_t(b[0]) != rank || b.size() < 1 + 2 * rank) return corrupt("a partial block of another shape");
+    Box region{Shape(rank), Shape(rank)};
+    for (size_t d = 0; d < rank; ++d) {
+      region.start[d] = uint64_t(b[1 + 2 * d]);
+      region.count[d] = uint64_t(b[2 + 2 * d]);
+      if (region.start[d] + region.count[d] > wk.map.out_len[d]) return corrupt("a partial block outside the output");
+    }
+    if (b.size() != 1 + 2 * rank + region.size()) return corrupt("a partial block of the wrong size");
+    size_t k = 1 + 2 * rank;
+    Status s;
+    for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t) {
+      if (seen[t]++) s = invalid_argument("output cell {} comes from two parts: were the parts run with unlike --memory?", t);
+      final_values[t] = b[k++];
+    });
+    PG_RETURN_IF_ERROR(s);
+  }
+  for (size_t t = 0; t < seen.size(); ++t)
+    if (!seen[t]) return invalid_argument("output cell {} comes from no part: were the parts run with unlike --memory?", t);
   return Status::Ok();
 }
 
@@ -242,7 +287,7 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
 // each unit many times: the variable is then first rechunked to the blocks through an
 // intermediate copy.
 Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, const ExecOptions& exec,
-                      std::vector<double>& final_values) {
+                      PartialStore* partial, std::vector<double>& final_values) {
   const Variable& v = *wk.var;
   const size_t rank = v.rank();
   const uint64_t budget = task_budget(exec.memory_budget, resolve_threads(exec));
@@ -262,6 +307,14 @@ Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, c
   // Larger blocks gain nothing and leave threads idle.
   const uint64_t cap = std::max(cost(block), std::min(budget, 2 * kSlabTarget));
   block = grow_slab(block, unit, step, v.shape, cap, cost);
+  std::vector<Box> blocks = ChunkGrid(v.shape, block).boxes();
+  if (partial && partial->merging()) return merge_blocks(*partial, wk, final_values);
+  uint64_t block_base = 0;
+  if (partial) {  // a part run: its share of the blocks
+    const auto [first, last] = part_range(blocks.size(), partial->part());
+    blocks = std::vector<Box>(blocks.begin() + first, blocks.begin() + last);
+    block_base = first;
+  }
   DatasetReader* in = &in_ref;
   std::unique_ptr<DatasetReader> staged;
   if (!holds_whole_units(v.shape, block, unit) && !in_ref.reads_in_place(wk.path) && v.dtype.is_numeric()) {
@@ -270,7 +323,6 @@ Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, c
     in = staged.get();
     unit = in->read_chunks(wk.path);
   }
-  const std::vector<Box> blocks = ChunkGrid(v.shape, block).boxes();
   const double q = op.op == ReduceOp::kMedian ? 0.5 : op.q;
   auto task = [&](uint64_t i) -> Status {
     const Box& b = blocks[i];
@@ -284,11 +336,19 @@ Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, c
         if (!std::isnan(vals[lin]) || !op.skipna) cells[cell].push_back(vals[lin]);
       });
     }
+    std::vector<double> mine;  // a part run's results, with the cells' region
     for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t c) {
       auto& cv = cells[c];
       bool has_nan = std::any_of(cv.begin(), cv.end(), [](double x) { return std::isnan(x); });
       final_values[t] = has_nan ? NAN : quantile_of(cv, q);
+      if (partial) mine.push_back(final_values[t]);
     });
+    if (partial) {
+      mine.insert(mine.begin(), {double(region.start.size())});
+      for (size_t d = 0; d < region.start.size(); ++d)
+        mine.insert(mine.begin() + 1 + 2 * d, {double(region.start[d]), double(region.count[d])});
+      return partial->put_block(wk.path, block_base + i, mine);
+    }
     return Status::Ok();
   };
   auto task_cost = [&](uint64_t i) { return cost(blocks[i].count); };
@@ -298,15 +358,15 @@ Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, c
 }  // namespace
 
 Result<std::vector<NdArray>> reduce_arrays(DatasetReader& in, std::vector<Work>& work, const OpSpec& op,
-                                           const ExecOptions& exec) {
+                                           const ExecOptions& exec, PartialStore* partial) {
   std::vector<NdArray> results(work.size());
   const bool exact = op.op == ReduceOp::kMedian || op.op == ReduceOp::kQuantile;
   for (size_t w = 0; w < work.size(); ++w) {
     const Work& wk = work[w];
     const bool weighted = std::any_of(wk.map.weights.begin(), wk.map.weights.end(), [](auto& x) { return !x.empty(); });
     std::vector<double> final_values(wk.map.out_cells(), NAN);
-    Status s = exact ? exact_variable(in, wk, op, exec, final_values)
-                     : accumulate_variable(in, wk, op, weighted, exec, final_values);
+    Status s = exact ? exact_variable(in, wk, op, exec, partial, final_values)
+                     : accumulate_variable(in, wk, op, weighted, exec, partial, final_values);
     PG_RETURN_IF_ERROR(s.with_context(fmt::format("variable \"{}\"", wk.path)));
     NdArray out(wk.out_dtype, wk.map.out_shape());
     for (size_t c = 0; c < final_values.size(); ++c) store_from_double(wk.out_dtype, out.bytes.data(), c, final_values[c]);

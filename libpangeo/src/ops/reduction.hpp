@@ -48,8 +48,11 @@ DType result_dtype(const Variable& v, const OpSpec& op);
 // Mergeable statistics accumulate fixed batches of read units whose partials merge in
 // batch order (the same answer for any thread count); medians and quantiles gather
 // exactly per block of output cells within the memory budget.
+// With `partial`, a part run computes only its share and hands it to the partial store
+// (the results are then meaningless), and a merge run takes everything from it.
+class PartialStore;
 Result<std::vector<NdArray>> reduce_arrays(DatasetReader& in, std::vector<Work>& work, const OpSpec& op,
-                                           const ExecOptions& exec);
+                                           const ExecOptions& exec, PartialStore* partial = nullptr);
 
 // Decoded doubles (masked values NaN, packing applied) of `box` of variable `path`.
 Result<std::vector<double>> read_decoded(DatasetReader& in, const std::string& path, const Variable& v, const Box& box);

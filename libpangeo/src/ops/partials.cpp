@@ -1,0 +1,255 @@
+#include "partials.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "pangeo/codec.hpp"
+#include "pangeo/reduce.hpp"
+
+namespace pangeo {
+
+namespace {
+const char* kMeta = "pgpartial.json";
+
+struct FieldRef {
+  const char* name;
+  std::vector<double> Accumulator::*member;
+};
+const FieldRef kFields[] = {{"n", &Accumulator::n},       {"nans", &Accumulator::nans}, {"sum", &Accumulator::sum},
+                            {"sw", &Accumulator::sw},     {"mean", &Accumulator::mean}, {"m2", &Accumulator::m2},
+                            {"mn", &Accumulator::mn},     {"mx", &Accumulator::mx}};
+
+const Codec& zstd() {
+  static const std::unique_ptr<Codec> c = std::move(make_codec(Json{{"id", "zstd"}, {"level", 1}}, DType::of(DTypeKind::kFloat64)).value());
+  return *c;
+}
+
+Status put_doubles(Store& store, const std::string& key, const std::vector<double>& v) {
+  Bytes raw(v.size() * sizeof(double));
+  if (!v.empty()) std::memcpy(raw.data(), v.data(), raw.size());
+  PG_ASSIGN_OR_RETURN(Bytes packed, zstd().encode(raw));
+  return store.put(key, packed);
+}
+
+Result<std::vector<double>> get_doubles(Store& store, const std::string& key, uint64_t n) {
+  PG_ASSIGN_OR_RETURN(auto packed, store.get(key));
+  if (!packed) return corrupt("{}: no \"{}\" (an incomplete part?)", store.describe(), key);
+  std::vector<double> v(n);
+  PG_RETURN_IF_ERROR(zstd().decode_into(*packed, reinterpret_cast<uint8_t*>(v.data()), n * sizeof(double))
+                         .with_context(fmt::format("{}: \"{}\"", store.describe(), key)));
+  return v;
+}
+
+std::string batch_key(const std::string& path, uint64_t b) { return fmt::format("{}/b/{}", path, b); }
+}  // namespace
+
+PartialStore::PartialStore(std::shared_ptr<Store> store, Part part, Json signature)
+    : part_(part), signature_(std::move(signature)), store_(std::move(store)) {}
+
+Status PartialStore::put_batch(const std::string& path, uint64_t batch, uint64_t, const Box& region, const Accumulator& acc) {
+  const std::string k = batch_key(path, batch);
+  Json fields = Json::array();
+  for (const auto& f : kFields)
+    if (!(acc.*f.member).empty()) {
+      fields.push_back(f.name);
+      PG_RETURN_IF_ERROR(put_doubles(*store_, k + "/" + f.name, acc.*f.member));
+    }
+  const std::string meta = Json{{"start", region.start}, {"count", region.count}, {"fields", fields}}.dump();
+  return store_->put(k + "/region.json", Bytes(meta.begin(), meta.end()));
+}
+
+Store* PartialStore::holder(uint64_t k, uint64_t n) const {
+  const uint64_t count = parts_.size();
+  for (uint64_t i = 0; i < count; ++i) {
+    auto [a, b] = part_range(n, Part{i, count});
+    if (k >= a && k < b) return parts_[i].get();
+  }
+  return nullptr;
+}
+
+Result<std::pair<Box, Accumulator>> PartialStore::get_batch(const std::string& path, uint64_t batch, uint64_t nbatch,
+                                                             const OpSpec& op, bool weighted) {
+  Store* s = holder(batch, nbatch);
+  if (!s) return internal_error("no part holds batch {} of {}", batch, nbatch);
+  const std::string k = batch_key(path, batch);
+  PG_ASSIGN_OR_RETURN(auto raw, s->get(k + "/region.json"));
+  if (!raw) return corrupt("{}: no batch {} of \"{}\" (an incomplete part, or one of another command?)", s->describe(), batch, path);
+  Json meta;
+  try {
+    meta = Json::parse(std::string(raw->begin(), raw->end()));
+  } catch (const std::exception& e) {
+    return corrupt("{}: \"{}\": {}", s->describe(), k + "/region.json", e.what());
+  }
+  Box region{meta.at("start").get<Shape>(), meta.at("count").get<Shape>()};
+  Accumulator acc(region.size(), op, weighted);
+  for (const auto& f : kFields) {
+    const bool want = !(acc.*f.member).empty();
+    bool have = false;
+    for (const auto& name : meta.at("fields")) have |= name.get<std::string>() == f.name;
+    if (want != have) return corrupt("{}: batch {} of \"{}\" holds other statistics than this merge needs", s->describe(), batch, path);
+    if (want) {
+      PG_ASSIGN_OR_RETURN(acc.*f.member, get_doubles(*s, k + "/" + f.name, region.size()));
+    }
+  }
+  return std::make_pair(region, std::move(acc));
+}
+
+Status PartialStore::put_block(const std::string& path, uint64_t block, const std::vector<double>& values) {
+  return put_doubles(*store_, fmt::format("{}/x/{}", path, block), values);
+}
+
+Result<std::vector<std::vector<double>>> PartialStore::all_blocks(const std::string& path) {
+  std::vector<std::vector<double>> out;
+  for (const auto& s : parts_) {
+    PG_ASSIGN_OR_RETURN(auto keys, s->list(path + "/x/"));
+    for (const auto& key : keys) {
+      PG_ASSIGN_OR_RETURN(auto packed, s->get(key));
+      if (!packed) continue;
+      PG_ASSIGN_OR_RETURN(Bytes raw, zstd().decode(*packed, 0));
+      std::vector<double> v(raw.size() / sizeof(double));
+      if (!v.empty()) std::memcpy(v.data(), raw.data(), v.size() * sizeof(double));
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+Status PartialStore::finish() {
+  Json meta{{"format", "pg-partial 1"}, {"part", {{"index", part_.index}, {"count", part_.count}}}, {"command", signature_}};
+  const std::string text = meta.dump(2);
+  return store_->put(kMeta, Bytes(text.begin(), text.end()));
+}
+
+Result<std::unique_ptr<PartialStore>> PartialStore::open_all(const std::vector<std::string>& locations, const CloudOptions& cloud) {
+  std::unique_ptr<PartialStore> ps(new PartialStore());
+  ps->merging_ = true;
+  std::map<uint64_t, std::string> seen;
+  std::vector<std::pair<uint64_t, std::shared_ptr<Store>>> parts;
+  uint64_t count = 0;
+  for (const auto& loc : locations) {
+    PG_ASSIGN_OR_RETURN(auto store, open_store(loc, cloud));
+    PG_ASSIGN_OR_RETURN(auto raw, store->get(kMeta));
+    if (!raw) return invalid_argument("{}: not a partial result (no {}; a part that did not finish?)", loc, kMeta);
+    Json meta;
+    try {
+      meta = Json::parse(std::string(raw->begin(), raw->end()));
+    } catch (const std::exception& e) {
+      return corrupt("{}: {}: {}", loc, kMeta, e.what());
+    }
+    if (meta.value("format", "") != "pg-partial 1") return invalid_argument("{}: not a partial result", loc);
+    const uint64_t i = meta["part"].value("index", uint64_t(0)), n = meta["part"].value("count", uint64_t(0));
+    if (parts.empty()) {
+      count = n;
+      ps->signature_ = meta["command"];
+    } else if (n != count) {
+      return invalid_argument("{}: part {} of {}, but {} is a part of {}", loc, i, n, seen.begin()->second, count);
+    } else if (meta["command"] != ps->signature_) {
+      return invalid_argument("{}: a partial result of another command or input than {}", loc, seen.begin()->second);
+    }
+    if (seen.count(i)) return invalid_argument("part {} given twice: {} and {}", i, seen[i], loc);
+    seen[i] = loc;
+    parts.emplace_back(i, store);
+  }
+  if (parts.empty()) return invalid_argument("no partial results to merge");
+  for (uint64_t i = 0; i < count; ++i)
+    if (!seen.count(i)) return invalid_argument("part {} of {} is missing", i, count);
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [i, s] : parts) ps->parts_.push_back(std::move(s));
+  ps->part_ = Part{0, count};
+  return ps;
+}
+
+}  // namespace pangeo
+
+namespace pangeo {
+
+namespace {
+
+Json op_json(const OpSpec& op) { return {{"op", int(op.op)}, {"q", op.q}, {"ddof", op.ddof}, {"skipna", op.skipna}}; }
+OpSpec op_from(const Json& j) {
+  OpSpec op;
+  op.op = ReduceOp(j.value("op", 0));
+  op.q = j.value("q", 0.5);
+  op.ddof = j.value("ddof", 0);
+  op.skipna = j.value("skipna", true);
+  return op;
+}
+
+// Runs `compute` (the reduction, with o.partials set) into a partial store at the request's output.
+template <typename Options, typename Compute>
+Status write_part(const PartRequest& req, Options o, Json command, Compute compute) {
+  if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
+  command["inputs"] = req.inputs;
+  PG_ASSIGN_OR_RETURN(auto in, open_inputs(req.inputs, req.cloud));
+  std::shared_ptr<DatasetReader> shared = std::move(in);
+  const bool remote = req.output.find("://") != std::string::npos && req.output.rfind("file://", 0) != 0;
+  std::unique_ptr<AtomicOutput> out;
+  std::shared_ptr<Store> store;
+  if (remote) {
+    PG_ASSIGN_OR_RETURN(store, open_store(req.output, req.cloud));
+    PG_ASSIGN_OR_RETURN(auto exists, store->size("pgpartial.json"));
+    if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
+    if (exists) PG_RETURN_IF_ERROR(store->erase("pgpartial.json"));
+  } else {
+    PG_ASSIGN_OR_RETURN(out, AtomicOutput::create(req.output, req.overwrite, true));
+    store = std::make_shared<DirectoryStore>(out->temp_path());
+  }
+  o.partials = std::make_shared<PartialStore>(store, req.part, command);
+  PG_RETURN_IF_ERROR(compute(shared, o).status());
+  PG_RETURN_IF_ERROR(shared->check_input());
+  PG_RETURN_IF_ERROR(o.partials->finish());
+  return out ? out->commit() : Status::Ok();
+}
+
+}  // namespace
+
+Status reduce_part(const PartRequest& req, const ReduceOptions& o) {
+  Json command{{"tool", "reduce"}, {"dims", o.dims}, {"op", op_json(o.op)}, {"weights", o.weights}};
+  return write_part(req, o, command, [](std::shared_ptr<DatasetReader> in, const ReduceOptions& r) { return reduce_dataset(in, r); });
+}
+
+Status groupby_part(const PartRequest& req, const GroupByOptions& o) {
+  if (o.anomaly) return unsupported("anomalies are shaped like the input: write them in parts with pg-convert --part");
+  Json command{{"tool", "groupby"},   {"variable", o.variable}, {"time_coordinate", o.time_coordinate},
+               {"component", o.component}, {"period", o.period},  {"op", op_json(o.op)}};
+  return write_part(req, o, command, [](std::shared_ptr<DatasetReader> in, const GroupByOptions& g) { return groupby_dataset(in, g); });
+}
+
+Result<std::string> partial_command(const std::vector<std::string>& partials, const CloudOptions& cloud) {
+  PG_ASSIGN_OR_RETURN(auto ps, PartialStore::open_all(partials, cloud));
+  return ps->signature().value("tool", "");
+}
+
+Result<std::unique_ptr<DatasetReader>> merge_parts(const std::vector<std::string>& partials, const CloudOptions& cloud,
+                                                   const ExecOptions& exec, std::vector<std::string>* inputs) {
+  PG_ASSIGN_OR_RETURN(std::shared_ptr<PartialStore> ps, PartialStore::open_all(partials, cloud));
+  const Json& c = ps->signature();
+  std::vector<std::string> in_locations = c.value("inputs", std::vector<std::string>());
+  if (inputs) *inputs = in_locations;
+  PG_ASSIGN_OR_RETURN(auto in, open_inputs(in_locations, cloud));
+  std::shared_ptr<DatasetReader> shared = std::move(in);
+  const std::string tool = c.value("tool", "");
+  if (tool == "reduce") {
+    ReduceOptions o;
+    o.dims = c.value("dims", std::vector<std::string>());
+    o.op = op_from(c.value("op", Json::object()));
+    o.weights = c.value("weights", "");
+    o.exec = exec;
+    o.partials = ps;
+    return reduce_dataset(shared, o);
+  }
+  if (tool == "groupby") {
+    GroupByOptions o;
+    o.variable = c.value("variable", "");
+    o.time_coordinate = c.value("time_coordinate", "");
+    o.component = c.value("component", "");
+    o.period = c.value("period", "");
+    o.op = op_from(c.value("op", Json::object()));
+    o.exec = exec;
+    o.partials = ps;
+    return groupby_dataset(shared, o);
+  }
+  return invalid_argument("{}: partial results of an unknown command \"{}\"", partials[0], tool);
+}
+
+}  // namespace pangeo

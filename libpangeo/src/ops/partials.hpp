@@ -1,0 +1,58 @@
+// Partitioned reductions: a part run computes its share of a reduction's batches (or of
+// its exact blocks) and writes them to a partial store; a merge run takes every batch from
+// the parts' stores, in batch order, so that the result is bit for bit the one-process
+// result whatever the number of parts.
+//
+// A partial store (a directory or an object-store prefix): "pgpartial.json" (written last,
+// so a part that stopped early has none: the command and the part), and per batch
+// "VAR/b/K/region.json" with one object per accumulator field ("VAR/b/K/sum", ... float64,
+// zstd), per exact block "VAR/x/K" (the block's results, float64, zstd). Which part holds
+// batch K of N follows from part_range, as the part runs split them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accumulator.hpp"
+#include "pangeo/partition.hpp"
+#include "pangeo/store.hpp"
+
+namespace pangeo {
+
+class PartialStore {
+ public:
+  // Writing: part `part` of the command `signature` into `store`.
+  PartialStore(std::shared_ptr<Store> store, Part part, Json signature);
+  // Merging: every part's store, checked to be parts 0..N-1 of one command, once each.
+  static Result<std::unique_ptr<PartialStore>> open_all(const std::vector<std::string>& locations, const CloudOptions& cloud);
+
+  bool merging() const { return merging_; }
+  const Part& part() const { return part_; }
+  const Json& signature() const { return signature_; }
+
+  Status put_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const Box& region, const Accumulator& acc);
+  Result<std::pair<Box, Accumulator>> get_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const OpSpec& op,
+                                                 bool weighted);
+  Status put_block(const std::string& path, uint64_t block, const std::vector<double>& values);
+  // Merges: every part's blocks of the variable.
+  Result<std::vector<std::vector<double>>> all_blocks(const std::string& path);
+  // Writes pgpartial.json (part runs).
+  Status finish();
+
+ private:
+  PartialStore() = default;
+  // The store of the part that holds item k of n.
+  Store* holder(uint64_t k, uint64_t n) const;
+
+  bool merging_ = false;
+  Part part_;
+  Json signature_;
+  std::shared_ptr<Store> store_;  // part runs
+  std::vector<std::shared_ptr<Store>> parts_;  // merges: part i's store
+  std::vector<std::string> locations_;
+};
+
+}  // namespace pangeo

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# Partitioned runs: N parts (--part I/N) and their merge (--merge) give, bit for bit, what
+# one process gives, for N = 1, 2, 3, 7; bad merges are one-line errors that write nothing.
+
+load helpers
+
+setup_file() {
+  make_fixtures
+  export BIG="$BATS_FILE_TMPDIR/big"
+  mkdir -p "$BIG"
+  $PY "$SRC/scripts/make-sst.py" "$BIG/sst.nc" --years 10 --res 5
+  pg-convert "$BIG/sst.nc" -o "$BIG/sst.zarr" --chunks time=6   # 20 chunks: many batches
+  cat > "$BATS_FILE_TMPDIR/same.py" <<'PY'
+import sys, xarray as xr
+a, b = xr.open_dataset(sys.argv[1]), xr.open_dataset(sys.argv[2])
+xr.testing.assert_identical(a, b)
+for v in a.variables:
+    if a[v].dtype.kind in "fiucM":  # numbers bit for bit (strings: assert_identical above)
+        assert a[v].values.tobytes() == b[v].values.tobytes(), v
+PY
+}
+setup() { cd "$BATS_TEST_TMPDIR"; }
+
+# parted TOOL ARGS...: the one-process result and the merges of 1, 2, 3 and 7 parts agree bit for bit
+parted() {
+  local tool=$1
+  shift
+  $tool "$BIG/sst.zarr" "$@" -o one.nc
+  for n in 1 2 3 7; do
+    for i in $(seq 0 $((n - 1))); do $tool "$BIG/sst.zarr" "$@" -o p$n-$i.part --part $i/$n -j 1 & done
+    wait
+    $tool --merge p$n-*.part -o m$n.nc
+    $PY "$BATS_FILE_TMPDIR/same.py" one.nc m$n.nc
+  done
+}
+
+@test "pg-reduce in parts: mean, std over time, a weighted mean, the exact median; merges are the one-process result" {
+  parted pg-reduce --dim time
+  rm -rf ./*
+  parted pg-reduce --dim time --op std --ddof 1
+  rm -rf ./*
+  parted pg-reduce --dim lat,lon --weights cos-lat
+  rm -rf ./*
+  parted pg-reduce --dim time --op median
+}
+
+@test "pg-groupby in parts: month climatology, yearly maxima; --part auto from MPI and Kubernetes environments" {
+  parted pg-groupby --by time.month
+  rm -rf ./*
+  parted pg-groupby --resample time=year --op max
+  rm -rf ./*
+  pg-groupby "$BIG/sst.zarr" --by time.season -o one.nc
+  OMPI_COMM_WORLD_RANK=0 OMPI_COMM_WORLD_SIZE=2 pg-groupby "$BIG/sst.zarr" --by time.season -o a.part --part auto
+  JOB_COMPLETION_INDEX=1 PG_PART_COUNT=2 pg-groupby "$BIG/sst.zarr" --by time.season -o b.part --part auto
+  pg-groupby --merge b.part a.part -o m.nc
+  $PY "$BATS_FILE_TMPDIR/same.py" one.nc m.nc
+}
+
+@test "bad merges: a missing or repeated part, parts of another N, command or tool, options beside --merge" {
+  for i in 0 1 2; do pg-reduce "$BIG/sst.zarr" --dim time -o r$i.part --part $i/3; done
+  pg-reduce "$BIG/sst.zarr" --dim lat -o lat0.part --part 0/3
+  pg-reduce "$BIG/sst.zarr" --dim time -o four.part --part 1/4
+  run pg-reduce --merge r0.part r1.part -o x.nc
+  assert_one_line_error 1
+  [[ "$output" == *"part 2 of 3 is missing"* ]]
+  run pg-reduce --merge r0.part r1.part r1.part r2.part -o x.nc
+  assert_one_line_error 1
+  [[ "$output" == *"part 1 given twice"* ]]
+  run pg-reduce --merge r0.part four.part r2.part -o x.nc
+  assert_one_line_error 1
+  run pg-reduce --merge lat0.part r1.part r2.part -o x.nc
+  assert_one_line_error 1
+  [[ "$output" == *"another command"* ]]
+  run pg-groupby --merge r0.part r1.part r2.part -o x.nc
+  assert_one_line_error 1
+  [[ "$output" == *"pg-reduce"* ]]
+  run pg-reduce --merge "$BIG/sst.zarr" -o x.nc
+  assert_one_line_error 1
+  run pg-reduce --merge r0.part r1.part r2.part --dim time -o x.nc
+  assert_usage_error
+  run pg-reduce "$BIG/sst.zarr" --rolling time=3 --part 0/2 -o x.part
+  assert_usage_error
+  run pg-groupby "$BIG/sst.zarr" --by time.month --anomaly --part 0/2 -o x.part
+  assert_usage_error
+  run pg-reduce "$BIG/sst.zarr" --dim time --part 2/2 -o x.part
+  assert_usage_error --part
+  [ ! -e x.nc ] && [ ! -e x.part ]
+  # a part stopped before its end has no pgpartial.json: the merge names it
+  mkdir half.part
+  run pg-reduce --merge r0.part half.part r2.part -o x.nc
+  assert_one_line_error 1
+  [[ "$output" == *"half.part"* ]]
+}
