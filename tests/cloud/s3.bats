@@ -281,3 +281,15 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   pg-convert c.zarr -o s3://bucket/r/ts.zarr --endpoint-url "$E" --chunks time=-1,lat=2,lon=3 --memory 64K
   verify_store want.zarr s3://bucket/r/ts.zarr
 }
+
+@test "parts write partial results to s3:// and the merge reads them from there: the one-process result" {
+  pg-reduce "$FIX/sst.zarr" --dim time -o one.nc
+  for i in 0 1 2; do pg-reduce "$FIX/sst.zarr" --dim time --part $i/3 -o s3://bucket/parts/p$i --endpoint-url "$E"; done
+  [ -n "$(aws --endpoint-url "$E" s3 ls s3://bucket/parts/p2/pgpartial.json)" ]
+  pg-reduce --merge s3://bucket/parts/p0 s3://bucket/parts/p1 s3://bucket/parts/p2 -o m.nc --endpoint-url "$E"
+  cmp <(ncdump one.nc | tail -n +2) <(ncdump m.nc | tail -n +2)
+  # a part again: refused without -O, and -O replaces it
+  run pg-reduce "$FIX/sst.zarr" --dim time --part 1/3 -o s3://bucket/parts/p1 --endpoint-url "$E"
+  assert_one_line_error 1
+  pg-reduce "$FIX/sst.zarr" --dim time --part 1/3 -o s3://bucket/parts/p1 --endpoint-url "$E" -O
+}

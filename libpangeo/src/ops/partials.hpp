@@ -6,7 +6,7 @@
 // A partial store (a directory or an object-store prefix): "pgpartial.json" (written last,
 // so a part that stopped early has none: the command and the part), and per batch
 // "VAR/b/K/region.json" with one object per accumulator field ("VAR/b/K/sum", ... float64,
-// zstd), per exact block "VAR/x/K" (the block's results, float64, zstd). Which part holds
+// blosc lz4), per exact block "VAR/x/K" (the block's results). Which part holds
 // batch K of N follows from part_range, as the part runs split them.
 #pragma once
 

@@ -194,13 +194,22 @@ Status accumulate_box(DatasetReader& in, const Work& wk, const MaskAndScale& ms,
 }
 
 // Mergeable statistics: fixed batches of consecutive read units, each reduced into one
-// partial result; partials merge in batch order. The batches do not depend on the thread
-// count, so neither does the answer.
+// partial result; partials merge in batch order. The batches depend on the input and the
+// statistic only (not on threads or parts), so neither does the answer.
 Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, bool weighted, const ExecOptions& exec,
                            PartialStore* partial, std::vector<double>& final_values) {
   const Variable& v = *wk.var;
   const std::vector<Box> boxes = ChunkGrid(v.shape, task_unit(in.read_chunks(wk.path), v.shape)).boxes();
-  const uint64_t nbatch = std::min<uint64_t>(boxes.size(), 64);
+  // Up to 64 batches, fewer where each batch's partial result is large next to its input
+  // (a month climatology: every batch of a few years touches all twelve months), so that
+  // the partials together stay within a quarter of the input (in memory, and in the
+  // partial results of --part runs).
+  const uint64_t fields = 1 + uint64_t(__builtin_popcount(Accumulator::fields_for(op, weighted))) +
+                          (Accumulator::fields_for(op, weighted) & Accumulator::kMoments ? 1 : 0);
+  const uint64_t partial_bytes = boxes.empty() ? 1 : region_of(boxes[0], wk.map).size() * fields * 8;
+  const uint64_t input_bytes = v.size() * std::max<uint32_t>(v.dtype.itemsize, 1);
+  const uint64_t nbatch = std::max<uint64_t>(
+      std::min<uint64_t>({boxes.size(), 64, input_bytes / std::max<uint64_t>(4 * partial_bytes, 1)}), std::min<size_t>(boxes.size(), 1));
   auto batch_range = [&](uint64_t b) { return std::make_pair(b * boxes.size() / nbatch, (b + 1) * boxes.size() / nbatch); };
   Accumulator total(wk.map.out_cells(), op, weighted);
   std::mutex mu;
