@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "pangeo/reduce.hpp"
+#include "pangeo/collective.hpp"
 #include "pangeo/cloud.hpp"
 #include "pangeo/codec.hpp"
 #include "pangeo/store.hpp"
@@ -173,6 +174,48 @@ pangeo::Status run_merge(const std::string& command, const std::vector<std::stri
   std::vector<std::string> guarded = inputs;
   guarded.insert(guarded.end(), partials.begin(), partials.end());  // -o must be none of them
   return write_result(*result, guarded, common, out, exec);
+}
+
+bool under_mpi() { return pangeo::Collective::world().active(); }
+
+pangeo::Status run_mpi_parts(const std::vector<std::string>& inputs, const CommonOptions& common, const OutputOptions& out,
+                             const std::function<pangeo::Status(const pangeo::PartRequest&)>& part_run) {
+  auto& world = pangeo::Collective::world();
+  auto mine = std::make_shared<pangeo::MemoryStore>();
+  pangeo::PartRequest req;
+  req.inputs = inputs;
+  req.part = pangeo::Part{world.rank(), world.size()};
+  req.cloud = common.cloud;
+  req.store = mine;
+  pangeo::Status s = part_run(req);
+  pangeo::Bytes packed;
+  if (s.ok()) {
+    auto p = pangeo::pack_store(*mine);
+    if (p.ok()) packed = std::move(p).value();
+    else s = p.status();
+  }
+  if (!world.all_ok(s.ok()))
+    return s.ok() ? pangeo::Status(pangeo::ErrorCode::kInternal, "another rank failed") : s;
+  const std::vector<pangeo::Bytes> all = world.gather(packed);
+  if (world.rank() == 0) {
+    std::vector<std::shared_ptr<pangeo::Store>> stores;
+    std::vector<std::string> names;
+    for (size_t r = 0; r < all.size() && s.ok(); ++r) {
+      auto u = pangeo::unpack_store(all[r]);
+      if (!u.ok()) s = u.status();
+      else stores.push_back(std::move(u).value());
+      names.push_back(fmt::format("rank {}", r));
+    }
+    if (s.ok()) {
+      std::vector<std::string> in;
+      auto exec = exec_options(common, "merge");
+      auto result = exec.ok() ? pangeo::merge_part_stores(stores, names, common.cloud, *exec, &in)
+                              : pangeo::Result<std::unique_ptr<pangeo::DatasetReader>>(exec.status());
+      s = result.ok() ? write_result(**result, in, common, out, *exec) : result.status();
+    }
+  }
+  if (!world.all_ok(s.ok())) return s.ok() ? pangeo::Status(pangeo::ErrorCode::kInternal, "rank 0 failed") : s;
+  return pangeo::Status::Ok();
 }
 
 pangeo::Status usage_error(const std::string& message) { throw CLI::ValidationError(message); }

@@ -87,6 +87,13 @@ void add_partition_options(CLI::App& app, PartitionOptions& p);
 pangeo::Status run_merge(const std::string& command, const std::vector<std::string>& partials, const CommonOptions& common,
                          const OutputOptions& out, const std::vector<const CLI::Option*>& decided);
 
+// Under an MPI launcher (mpirun -n N, built with MPI): each rank computes part rank/N of
+// `command` with `part_run` into memory, the parts meet at rank 0 over MPI, and rank 0
+// merges them and writes -o, once. Every rank returns the job's outcome.
+bool under_mpi();
+pangeo::Status run_mpi_parts(const std::vector<std::string>& inputs, const CommonOptions& common, const OutputOptions& out,
+                             const std::function<pangeo::Status(const pangeo::PartRequest&)>& part_run);
+
 // A usage error found after parsing (options that go together, or neither given): exits 2
 // with the usage hint, as CLI11's own errors do. Declared to return a Status so that a
 // tool's body can `return usage_error(...)`; it throws.

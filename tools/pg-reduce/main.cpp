@@ -61,7 +61,9 @@ int main(int argc, char** argv) {
       r.op = spec;
       r.weights = weights;
       r.exec = exec;
-      if (parts.part) return pangeo::reduce_part({inputs, *parts.part, common.output, common.overwrite, common.cloud}, r);
+      if (parts.part) return pangeo::reduce_part({inputs, *parts.part, common.output, common.overwrite, common.cloud, nullptr}, r);
+      if (pgtool::under_mpi())
+        return pgtool::run_mpi_parts(inputs, common, out, [&](const pangeo::PartRequest& p) { return pangeo::reduce_part(p, r); });
       PG_ASSIGN_OR_RETURN(result, pangeo::reduce_dataset(in, r));
     }
     return pgtool::write_result(*result, inputs, common, out, exec);

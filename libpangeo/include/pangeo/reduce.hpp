@@ -108,6 +108,7 @@ struct PartRequest {
   std::string output;
   bool overwrite = false;
   CloudOptions cloud;
+  std::shared_ptr<Store> store;  // set: the partial result goes there instead of `output`
 };
 Status reduce_part(const PartRequest& request, const ReduceOptions& o);
 Status groupby_part(const PartRequest& request, const GroupByOptions& o);
@@ -116,6 +117,10 @@ Result<std::string> partial_command(const std::vector<std::string>& partials, co
 // The merged result; `inputs` receives the command's inputs (for the output's history).
 Result<std::unique_ptr<DatasetReader>> merge_parts(const std::vector<std::string>& partials, const CloudOptions& cloud,
                                                    const ExecOptions& exec, std::vector<std::string>* inputs);
+// The same from the parts' stores themselves (named by `names` in messages).
+Result<std::unique_ptr<DatasetReader>> merge_part_stores(const std::vector<std::shared_ptr<Store>>& stores,
+                                                         const std::vector<std::string>& names, const CloudOptions& cloud,
+                                                         const ExecOptions& exec, std::vector<std::string>* inputs);
 
 // The names of the time components and resampling periods groupby_dataset knows.
 std::vector<std::string> time_component_names();  // month, season, year, dayofyear, day, hour

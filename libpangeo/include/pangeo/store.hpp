@@ -97,6 +97,11 @@ class ScratchFileStore : public Store {
   std::map<std::string, std::pair<uint64_t, uint64_t>> index_;  // key -> offset, length
 };
 
+// Every key and value of `store` as one buffer, and back (to send a small store between
+// processes).
+Result<Bytes> pack_store(Store& store);
+Result<std::shared_ptr<MemoryStore>> unpack_store(const Bytes& packed);
+
 // The pipe format: a POSIX tar (ustar, with pax headers for long names) of a Zarr store,
 // metadata first, then chunks, then the two end-of-archive blocks.
 //

@@ -125,13 +125,24 @@ Status PartialStore::finish() {
 }
 
 Result<std::unique_ptr<PartialStore>> PartialStore::open_all(const std::vector<std::string>& locations, const CloudOptions& cloud) {
+  std::vector<std::shared_ptr<Store>> stores;
+  for (const auto& loc : locations) {
+    PG_ASSIGN_OR_RETURN(auto store, open_store(loc, cloud));
+    stores.push_back(std::move(store));
+  }
+  return open_stores(stores, locations);
+}
+
+Result<std::unique_ptr<PartialStore>> PartialStore::open_stores(const std::vector<std::shared_ptr<Store>>& stores,
+                                                                const std::vector<std::string>& locations) {
   std::unique_ptr<PartialStore> ps(new PartialStore());
   ps->merging_ = true;
   std::map<uint64_t, std::string> seen;
   std::vector<std::pair<uint64_t, std::shared_ptr<Store>>> parts;
   uint64_t count = 0;
-  for (const auto& loc : locations) {
-    PG_ASSIGN_OR_RETURN(auto store, open_store(loc, cloud));
+  for (size_t k = 0; k < stores.size(); ++k) {
+    const std::string& loc = locations[k];
+    const auto& store = stores[k];
     PG_ASSIGN_OR_RETURN(auto raw, store->get(kMeta));
     if (!raw) return invalid_argument("{}: not a partial result (no {}; a part that did not finish?)", loc, kMeta);
     Json meta;
@@ -182,14 +193,16 @@ OpSpec op_from(const Json& j) {
 // Runs `compute` (the reduction, with o.partials set) into a partial store at the request's output.
 template <typename Options, typename Compute>
 Status write_part(const PartRequest& req, Options o, Json command, Compute compute) {
-  if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
+  if (req.output.empty() && !req.store) return invalid_argument("no output given (-o PATH)");
   command["inputs"] = req.inputs;
   PG_ASSIGN_OR_RETURN(auto in, open_inputs(req.inputs, req.cloud));
   std::shared_ptr<DatasetReader> shared = std::move(in);
   const bool remote = req.output.find("://") != std::string::npos && req.output.rfind("file://", 0) != 0;
   std::unique_ptr<AtomicOutput> out;
-  std::shared_ptr<Store> store;
-  if (remote) {
+  std::shared_ptr<Store> store = req.store;
+  if (store) {
+    // given: nothing to create
+  } else if (remote) {
     PG_ASSIGN_OR_RETURN(store, open_store(req.output, req.cloud));
     PG_ASSIGN_OR_RETURN(auto exists, store->size("pgpartial.json"));
     if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
@@ -224,9 +237,9 @@ Result<std::string> partial_command(const std::vector<std::string>& partials, co
   return ps->signature().value("tool", "");
 }
 
-Result<std::unique_ptr<DatasetReader>> merge_parts(const std::vector<std::string>& partials, const CloudOptions& cloud,
-                                                   const ExecOptions& exec, std::vector<std::string>* inputs) {
-  PG_ASSIGN_OR_RETURN(std::shared_ptr<PartialStore> ps, PartialStore::open_all(partials, cloud));
+namespace {
+Result<std::unique_ptr<DatasetReader>> merged(std::shared_ptr<PartialStore> ps, const CloudOptions& cloud,
+                                              const ExecOptions& exec, std::vector<std::string>* inputs) {
   const Json& c = ps->signature();
   std::vector<std::string> in_locations = c.value("inputs", std::vector<std::string>());
   if (inputs) *inputs = in_locations;
@@ -253,7 +266,21 @@ Result<std::unique_ptr<DatasetReader>> merge_parts(const std::vector<std::string
     o.partials = ps;
     return groupby_dataset(shared, o);
   }
-  return invalid_argument("{}: partial results of an unknown command \"{}\"", partials[0], tool);
+  return invalid_argument("partial results of an unknown command \"{}\"", tool);
+}
+}  // namespace
+
+Result<std::unique_ptr<DatasetReader>> merge_parts(const std::vector<std::string>& partials, const CloudOptions& cloud,
+                                                   const ExecOptions& exec, std::vector<std::string>* inputs) {
+  PG_ASSIGN_OR_RETURN(std::shared_ptr<PartialStore> ps, PartialStore::open_all(partials, cloud));
+  return merged(ps, cloud, exec, inputs);
+}
+
+Result<std::unique_ptr<DatasetReader>> merge_part_stores(const std::vector<std::shared_ptr<Store>>& stores,
+                                                         const std::vector<std::string>& names, const CloudOptions& cloud,
+                                                         const ExecOptions& exec, std::vector<std::string>* inputs) {
+  PG_ASSIGN_OR_RETURN(std::shared_ptr<PartialStore> ps, PartialStore::open_stores(stores, names));
+  return merged(ps, cloud, exec, inputs);
 }
 
 }  // namespace pangeo

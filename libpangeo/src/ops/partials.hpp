@@ -28,6 +28,8 @@ class PartialStore {
   PartialStore(std::shared_ptr<Store> store, Part part, Json signature);
   // Merging: every part's store, checked to be parts 0..N-1 of one command, once each.
   static Result<std::unique_ptr<PartialStore>> open_all(const std::vector<std::string>& locations, const CloudOptions& cloud);
+  static Result<std::unique_ptr<PartialStore>> open_stores(const std::vector<std::shared_ptr<Store>>& stores,
+                                                            const std::vector<std::string>& names);
 
   bool merging() const { return merging_; }
   const Part& part() const { return part_; }

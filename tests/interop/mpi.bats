@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# Under mpirun: ranks split the work as parts do, meet at rank 0 over MPI, and the output
+# appears once, bit for bit the one-process result. (MPI is optional at build time; the
+# test suite installs OpenMPI, so these run wherever the tests run.)
+
+load helpers
+
+setup_file() {
+  make_fixtures
+  export BIG="$BATS_FILE_TMPDIR/big"
+  mkdir -p "$BIG"
+  $PY "$SRC/scripts/make-sst.py" "$BIG/sst.nc" --years 10 --res 5
+  pg-convert "$BIG/sst.nc" -o "$BIG/sst.zarr" --chunks time=6
+}
+setup() {
+  cd "$BATS_TEST_TMPDIR"
+  command -v mpirun >/dev/null && ldd "$(command -v pg-reduce)" | grep -q libmpi || skip "built without MPI"
+}
+
+# mpirun -n 3, each rank with its own TMPDIR
+mpi3() { mpirun --allow-run-as-root --oversubscribe -n 3 sh -c 'export TMPDIR=$0/tmp.$OMPI_COMM_WORLD_RANK; mkdir -p $TMPDIR; exec "$@"' "$PWD" "$@"; }
+
+same() {
+  $PY - "$1" "$2" <<'PY'
+import sys, xarray as xr
+a, b = xr.open_dataset(sys.argv[1]), xr.open_dataset(sys.argv[2])
+xr.testing.assert_identical(a, b)
+for v in a.variables:
+    if a[v].dtype.kind in "fiucM":
+        assert a[v].values.tobytes() == b[v].values.tobytes(), v
+PY
+}
+
+@test "mpirun -n 3 pg-reduce and pg-groupby: one output, the one-process result bit for bit" {
+  pg-reduce "$BIG/sst.zarr" --dim time --op std -o one.nc
+  mpi3 pg-reduce "$BIG/sst.zarr" --dim time --op std -o mpi.nc -j 1
+  same one.nc mpi.nc
+  pg-groupby "$BIG/sst.zarr" --by time.month -o clim1.nc
+  mpi3 pg-groupby "$BIG/sst.zarr" --by time.month -o clim3.nc -j 1
+  same clim1.nc clim3.nc
+  # an exact median within a small budget: every rank stages through its own TMPDIR
+  pg-reduce "$BIG/sst.zarr" --dim time --op median -o med1.nc
+  mpi3 pg-reduce "$BIG/sst.zarr" --dim time --op median -o med3.nc -j 1 --memory 256K
+  same med1.nc med3.nc
+  [ -z "$(find tmp.* -type f)" ]
+  ls -A | grep -v -E '^(one|mpi|clim1|clim3|med1|med3)\.nc$|^tmp\.' && false
+  true
+}
+
+@test "mpirun: a failure on the ranks is an error on every rank, and no output" {
+  run mpirun --allow-run-as-root --oversubscribe -n 2 pg-reduce missing.zarr --dim time -o x.nc -j 1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"pg-reduce: error: missing.zarr"* ]]
+  [ ! -e x.nc ]
+}
