@@ -6,18 +6,7 @@ load helpers
 
 setup_file() {
   make_fixtures
-  export BIG="$BATS_FILE_TMPDIR/big"
-  mkdir -p "$BIG"
-  $PY "$SRC/scripts/make-sst.py" "$BIG/sst.nc" --years 10 --res 5
-  pg-convert "$BIG/sst.nc" -o "$BIG/sst.zarr" --chunks time=6   # 20 chunks: many batches
-  cat > "$BATS_FILE_TMPDIR/same.py" <<'PY'
-import sys, xarray as xr
-a, b = xr.open_dataset(sys.argv[1]), xr.open_dataset(sys.argv[2])
-xr.testing.assert_identical(a, b)
-for v in a.variables:
-    if a[v].dtype.kind in "fiucM":  # numbers bit for bit (strings: assert_identical above)
-        assert a[v].values.tobytes() == b[v].values.tobytes(), v
-PY
+  make_big_fixture
 }
 setup() { cd "$BATS_TEST_TMPDIR"; }
 
@@ -30,7 +19,7 @@ parted() {
     for i in $(seq 0 $((n - 1))); do $tool "$BIG/sst.zarr" "$@" -o p$n-$i.part --part $i/$n -j 1 & done
     wait
     $tool --merge p$n-*.part -o m$n.nc
-    $PY "$BATS_FILE_TMPDIR/same.py" one.nc m$n.nc
+    same_bits one.nc m$n.nc
   done
 }
 
@@ -53,7 +42,7 @@ parted() {
   OMPI_COMM_WORLD_RANK=0 OMPI_COMM_WORLD_SIZE=2 pg-groupby "$BIG/sst.zarr" --by time.season -o a.part --part auto
   JOB_COMPLETION_INDEX=1 PG_PART_COUNT=2 pg-groupby "$BIG/sst.zarr" --by time.season -o b.part --part auto
   pg-groupby --merge b.part a.part -o m.nc
-  $PY "$BATS_FILE_TMPDIR/same.py" one.nc m.nc
+  same_bits one.nc m.nc
 }
 
 @test "bad merges: a missing or repeated part, parts of another N, command or tool, options beside --merge" {
