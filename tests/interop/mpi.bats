@@ -33,6 +33,21 @@ mpi3() { mpirun --allow-run-as-root --oversubscribe -n 3 sh -c 'export TMPDIR=$0
   true
 }
 
+@test "mpirun -n 3 pg-convert: the ranks write their chunks, the store appears once, the one-process store" {
+  pg-convert "$BIG/sst.nc" -o one.zarr --chunks time=12,lat=18
+  mpi3 pg-convert "$BIG/sst.nc" -o mpi.zarr --chunks time=12,lat=18 -j 1
+  diff -r one.zarr mpi.zarr
+  [ -z "$(ls -A | grep pgmpi)" ]
+  run mpirun --allow-run-as-root --oversubscribe -n 2 pg-convert "$BIG/sst.nc" -o mpi.zarr -j 1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"mpi.zarr: output exists"* ]]
+  mpirun --allow-run-as-root --oversubscribe -n 2 pg-convert "$BIG/sst.nc" -o mpi.zarr --chunks time=12,lat=18 -j 1 -O
+  diff -r one.zarr mpi.zarr
+  run mpirun --allow-run-as-root --oversubscribe -n 2 pg-convert "$BIG/sst.nc" -o out.nc -j 1
+  [ "$status" -ne 0 ]
+  [ ! -e out.nc ]
+}
+
 @test "mpirun: a failure on the ranks is an error on every rank, and no output" {
   run mpirun --allow-run-as-root --oversubscribe -n 2 pg-reduce missing.zarr --dim time -o x.nc -j 1
   [ "$status" -ne 0 ]

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <mutex>
 
@@ -215,6 +216,78 @@ pangeo::Status run_mpi_parts(const std::vector<std::string>& inputs, const Commo
     }
   }
   if (!world.all_ok(s.ok())) return s.ok() ? pangeo::Status(pangeo::ErrorCode::kInternal, "rank 0 failed") : s;
+  return pangeo::Status::Ok();
+}
+
+pangeo::Status run_mpi_convert(const pangeo::ConvertRequest& req, const CommonOptions& common) {
+  auto& world = pangeo::Collective::world();
+  PG_ASSIGN_OR_RETURN(auto format, pangeo::output_format_for(req.output, req.format));
+  if (format != pangeo::OutputFormat::kZarr || req.output.find("://") != std::string::npos || req.output == "-")
+    return pangeo::unsupported(
+        "{}: under mpirun, pg-convert writes local Zarr stores (for object stores: --init, then --part auto on the ranks)",
+        req.output);
+  namespace fs = std::filesystem;
+  const fs::path target(req.output);
+  pangeo::Status s;
+  std::string temp;
+  if (world.rank() == 0) {
+    std::error_code ec;
+    if (fs::exists(target, ec) && !req.overwrite) {
+      s = pangeo::already_exists("{}: output exists (use -O to overwrite)", req.output);
+    } else {
+      temp = (target.parent_path() / fmt::format(".{}.pgmpi-{}", target.filename().string(), ::getpid())).string();
+      pangeo::ConvertRequest layout = req;
+      layout.output = temp;
+      layout.overwrite = false;
+      layout.format = "zarr";
+      layout.options.layout_only = true;
+      s = pangeo::convert_dataset(layout).status();
+    }
+  }
+  const pangeo::Bytes name = world.broadcast(pangeo::Bytes(temp.begin(), temp.end()));
+  temp.assign(name.begin(), name.end());
+  auto cleanup = [&] {
+    std::error_code ec;
+    if (world.rank() == 0 && !temp.empty()) fs::remove_all(temp, ec);
+  };
+  // Messages name the output the user gave, never the hidden temporary.
+  auto named = [&](const pangeo::Status& e) {
+    std::string msg = e.message();
+    for (size_t p = 0; !temp.empty() && (p = msg.find(temp, p)) != std::string::npos; p += req.output.size())
+      msg.replace(p, temp.size(), req.output);
+    return pangeo::Status(e.code(), msg);
+  };
+  if (!world.all_ok(s.ok())) {
+    cleanup();
+    return s.ok() ? pangeo::internal_error("rank 0 failed") : named(s);
+  }
+  pangeo::RegionRequest r;
+  r.output = temp;
+  r.part = pangeo::Part{world.rank(), world.size()};
+  r.cloud = req.cloud;
+  r.exec = req.options.exec;
+  auto in = pangeo::open_inputs(req.inputs, req.cloud);
+  s = in.ok() ? pangeo::write_region(**in, r).status() : in.status();
+  if (!world.all_ok(s.ok())) {
+    cleanup();
+    return s.ok() ? pangeo::internal_error("another rank failed") : named(s);
+  }
+  if (world.rank() == 0) {
+    std::error_code ec;
+    fs::remove_all(fs::path(temp) / ".pgparts", ec);
+    if (fs::exists(target, ec)) {  // -O: the old output goes once the new one is complete
+      const fs::path old = target.parent_path() / fmt::format(".{}.pgold-{}", target.filename().string(), ::getpid());
+      fs::rename(target, old, ec);
+      if (!ec) fs::rename(temp, target, ec);
+      std::error_code ignore;
+      fs::remove_all(old, ignore);
+    } else {
+      fs::rename(temp, target, ec);
+    }
+    if (ec) s = pangeo::io_error("{}: {}", req.output, ec.message());
+    if (!s.ok()) cleanup();
+  }
+  if (!world.all_ok(s.ok())) return s.ok() ? pangeo::internal_error("rank 0 failed") : named(s);
   return pangeo::Status::Ok();
 }
 

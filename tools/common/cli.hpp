@@ -94,6 +94,11 @@ bool under_mpi();
 pangeo::Status run_mpi_parts(const std::vector<std::string>& inputs, const CommonOptions& common, const OutputOptions& out,
                              const std::function<pangeo::Status(const pangeo::PartRequest&)>& part_run);
 
+// pg-convert under an MPI launcher, to a local Zarr store: rank 0 lays the store out in a
+// hidden sibling of -o, every rank writes its part of the chunks, and rank 0 renames it
+// into place once all are done.
+pangeo::Status run_mpi_convert(const pangeo::ConvertRequest& req, const CommonOptions& common);
+
 // A usage error found after parsing (options that go together, or neither given): exits 2
 // with the usage hint, as CLI11's own errors do. Declared to return a Status so that a
 // tool's body can `return usage_error(...)`; it throws.

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
       if (append->count()) return pgtool::run_append(req, append_dim, allow_gaps, common);
       return pgtool::run_region(req, common.zarr_region.value_or(pangeo::Selector()), common, part);
     }
+    if (pgtool::under_mpi() && !init->count() && !req.dry_run) return pgtool::run_mpi_convert(req, common);
     PG_ASSIGN_OR_RETURN(pangeo::ConvertPlan plan, pangeo::convert_dataset(req));
     if (req.dry_run) pgtool::print_out(pangeo::format_plan(plan, common.json));
     else if (common.json) pgtool::print_out(pangeo::format_plan(plan, true));

@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
     g.op.skipna = !no_skipna;
     PG_ASSIGN_OR_RETURN(g.exec, pgtool::exec_options(common, "groupby"));
     if (parts.part) return pangeo::groupby_part({inputs, *parts.part, common.output, common.overwrite, common.cloud, nullptr}, g);
-    if (pgtool::under_mpi() && !g.anomaly)
+    if (pgtool::under_mpi() && g.anomaly)
+      return pangeo::unsupported("under mpirun, anomalies are not split (their output is shaped like the input): run without mpirun");
+    if (pgtool::under_mpi())
       return pgtool::run_mpi_parts(inputs, common, out, [&](const pangeo::PartRequest& p) { return pangeo::groupby_part(p, g); });
     PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs, common.cloud));
     PG_ASSIGN_OR_RETURN(auto result, pangeo::groupby_dataset(in, g));

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs, common.cloud));
     std::unique_ptr<pangeo::DatasetReader> result;
     if (roll->count()) {
+      if (pgtool::under_mpi()) return pangeo::unsupported("under mpirun, rolling windows are not split: run without mpirun");
       pangeo::RollingOptions r;
       r.dim = rolling.first;
       r.window = rolling.second;
