@@ -24,7 +24,11 @@ teardown_file() {
   true
 }
 setup() { cd "$BATS_TEST_TMPDIR"; }
-teardown() { [ -f proxy.pid ] && kill "$(cat proxy.pid)" 2>/dev/null; true; }
+teardown() {
+  [ -f proxy.pid ] && kill "$(cat proxy.pid)" 2>/dev/null
+  [ -d slurm ] && "$SRC/tests/cloud/slurm_local.sh" stop slurm
+  true
+}
 
 start_proxy() {  # options of fault_proxy.py; prints the port
   local port
@@ -292,4 +296,20 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   run pg-reduce "$FIX/sst.zarr" --dim time --part 1/3 -o s3://bucket/parts/p1 --endpoint-url "$E"
   assert_one_line_error 1
   pg-reduce "$FIX/sst.zarr" --dim time --part 1/3 -o s3://bucket/parts/p1 --endpoint-url "$E" -O
+}
+
+@test "a real Slurm: an array of 3 parts (--part auto) writes partials to s3://, a dependent job merges: the one-process result" {
+  "$SRC/tests/cloud/slurm_local.sh" start slurm
+  export SLURM_CONF=$PWD/slurm/slurm.conf
+  pg-reduce "$FIX/sst.zarr" --dim time -o one.nc
+  local env="AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER"
+  jid=$(sbatch --parsable --array=0-2 -o "$PWD/part-%a.out" \
+    --wrap "$env $(command -v pg-reduce) $FIX/sst.zarr --dim time -j 1 --endpoint-url $E -o s3://bucket/slurm/p\$SLURM_ARRAY_TASK_ID --part auto")
+  sbatch --parsable --dependency=afterok:$jid -o "$PWD/merge.out" \
+    --wrap "$env $(command -v pg-reduce) --merge s3://bucket/slurm/p0 s3://bucket/slurm/p1 s3://bucket/slurm/p2 --endpoint-url $E -o $PWD/merged.nc"
+  for _ in $(seq 300); do [ -z "$(squeue -h)" ] && break; sleep 0.2; done
+  "$SRC/tests/cloud/slurm_local.sh" stop slurm
+  cat part-*.out merge.out
+  [ -n "$(aws --endpoint-url "$E" s3 ls s3://bucket/slurm/p2/pgpartial.json)" ]
+  cmp <(ncdump one.nc | tail -n +2) <(ncdump merged.nc | tail -n +2)
 }
