@@ -313,3 +313,14 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   [ -n "$(aws --endpoint-url "$E" s3 ls s3://bucket/slurm/p2/pgpartial.json)" ]
   cmp <(ncdump one.nc | tail -n +2) <(ncdump merged.nc | tail -n +2)
 }
+
+@test "pg-convert --init then --part I/N straight to s3://: the one-shot store" {
+  pg-convert "$FIX/sst.nc" -o want.zarr --chunks time=5,lat=9
+  pg-convert "$FIX/sst.nc" -o s3://bucket/parted.zarr --endpoint-url "$E" --chunks time=5,lat=9 --init
+  pg-convert "$FIX/sst.nc" -o s3://bucket/parted.zarr --endpoint-url "$E" --part 0/2 &
+  pg-convert "$FIX/sst.nc" -o s3://bucket/parted.zarr --endpoint-url "$E" --part 1/2
+  wait
+  aws --endpoint-url "$E" s3 cp --recursive --quiet s3://bucket/parted.zarr got
+  [ "$(ls got/.pgparts | wc -l)" -eq 2 ]
+  diff -r -x .pgparts want.zarr got
+}
