@@ -104,7 +104,7 @@ Result<Axis> read_axis(DatasetReader& in, const std::string& dim) {
 Status check_schema(DatasetReader& store, DatasetReader& in, const std::string& dim) {
   const Group& s = store.root();
   const Group& n = in.root();
-  if (!s.groups.empty() || !n.groups.empty()) return unsupported("appending to stores with groups");
+  if (!s.groups.empty() || !n.groups.empty()) return unsupported("writing into stores with groups (appends, regions, parts): convert them whole");
   for (const auto& v : s.vars) {
     const Variable* w = n.find_var(v.name);
     if (!w) return invalid_argument("the store has a variable \"{}\" that the new data lacks", v.name);
