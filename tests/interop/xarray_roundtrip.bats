@@ -158,6 +158,31 @@ assert sst['chunk_objects'] == 9 * 12, sst   # 18/2 x 36/3 output chunks, each s
   "$INTEROP/assert_identical.py" c.zarr ts3.nc
 }
 
+@test "a two-stage rechunk of a variable in a group keeps the group and its values" {
+  $PY - <<'PY'
+import netCDF4, numpy as np
+d = netCDF4.Dataset("grp.nc", "w")
+d.createDimension("time", 48); d.createDimension("y", 20); d.createDimension("x", 30)
+d.createVariable("time", "f8", ("time",))[:] = np.arange(48)
+g = d.createGroup("ocean")
+v = g.createVariable("temp", "f4", ("time", "y", "x"), zlib=True, complevel=4, chunksizes=(4, 20, 30))
+v[:] = np.arange(48 * 20 * 30, dtype="f4").reshape(48, 20, 30)
+g.createVariable("depth", "f8", ())[...] = 3.5
+d.close()
+PY
+  run pg-convert grp.nc -o g.zarr --chunks time=-1,y=2,x=3 --memory 64K --dry-run
+  [[ "$output" == *"ocean/temp"*"stage 1: "* ]] || { echo "$output"; false; }
+  pg-convert grp.nc -o g.zarr --chunks time=-1,y=2,x=3 --memory 64K
+  pg-convert grp.nc -o g-one.zarr --chunks time=-1,y=2,x=3
+  diff -r g.zarr g-one.zarr
+  $PY -c "
+import numpy as np, xarray as xr
+a = xr.open_dataset('grp.nc', group='ocean'); b = xr.open_zarr('g.zarr', group='ocean')
+assert b.temp.encoding['chunks'] == (48, 2, 3), b.temp.encoding
+np.testing.assert_array_equal(a.temp.values, b.temp.values)
+"
+}
+
 @test "an exact median within a small budget rechunks through a copy and matches xarray" {
   pg-convert "$FIX/sst.nc" -o c.zarr --chunks time=12
   mkdir tmp
