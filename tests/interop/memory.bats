@@ -55,3 +55,16 @@ xr.testing.assert_allclose(want, xr.open_dataset('med.nc').sst)
   within 0 pg-select "$BIG/sst.zarr" --sel lat=-30:30 -o sel.zarr
   within 0 pg-info --stats "$BIG/sst.zarr"
 }
+
+@test "kill -9 in the middle of a two-stage rechunk leaves no intermediate copy and no output" {
+  mkdir tmp
+  TMPDIR=$PWD/tmp pg-convert "$BIG/sst.zarr" -o ts.zarr --chunks time=-1,lat=10,lon=10 --memory 16M -j 1 \
+    --compressor blosc:zstd:9:shuffle &
+  pid=$!
+  sleep 0.5
+  kill -0 $pid   # still at work
+  kill -9 $pid
+  wait $pid || true
+  [ -z "$(ls -A tmp)" ]
+  [ ! -e ts.zarr ]
+}

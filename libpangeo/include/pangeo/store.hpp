@@ -75,7 +75,8 @@ class MemoryStore : public Store {
 // under a lock, so puts from several threads proceed at once) and found through an index
 // in memory; erase() forgets a key without reclaiming its bytes. For intermediate copies
 // that live as long as one process: one file instead of thousands (file creation, not
-// bytes, is what costs on most file systems). The file is removed with the store.
+// bytes, is what costs on most file systems). The file is unlinked as soon as it is
+// created: its space goes with the store, or with the process however it ends.
 class ScratchFileStore : public Store {
  public:
   static Result<std::shared_ptr<ScratchFileStore>> create(const std::filesystem::path& path);

@@ -12,14 +12,13 @@ namespace pangeo {
 Result<std::shared_ptr<ScratchFileStore>> ScratchFileStore::create(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("{}: {}", path.string(), std::strerror(errno));
+  // Unlinked at once: the space lives as long as the descriptor, so nothing is left
+  // behind however the process ends (kill -9 included).
+  ::unlink(path.c_str());
   return std::shared_ptr<ScratchFileStore>(new ScratchFileStore(path, fd));
 }
 
-ScratchFileStore::~ScratchFileStore() {
-  ::close(fd_);
-  std::error_code ec;
-  std::filesystem::remove(path_, ec);
-}
+ScratchFileStore::~ScratchFileStore() { ::close(fd_); }
 
 Status ScratchFileStore::put(const std::string& key, const Bytes& value) {
   uint64_t at;
