@@ -223,4 +223,7 @@ PY
   run pg-convert --help
   [[ "$output" == *"--memory"*"2G"* ]]
   [[ "$output" == *"--scratch"* ]]
+  # pg-info writes nothing, so it has no place for copies
+  run pg-info --scratch /tmp "$FIX/sst.nc"
+  [ "$status" -eq 2 ]
 }

@@ -24,6 +24,11 @@ mpi3() { mpirun --allow-run-as-root --oversubscribe -n 3 sh -c 'export TMPDIR=$0
   pg-groupby "$BIG/sst.zarr" --by time.month -o clim1.nc
   mpi3 pg-groupby "$BIG/sst.zarr" --by time.month -o clim3.nc -j 1
   same_bits clim1.nc clim3.nc
+  $PY -c "
+import xarray as xr
+want = xr.open_zarr('$BIG/sst.zarr').sst.groupby('time.month').mean('time')
+xr.testing.assert_allclose(want, xr.open_dataset('clim3.nc').sst)
+"
   # an exact median within a small budget: every rank stages through its own TMPDIR
   pg-reduce "$BIG/sst.zarr" --dim time --op median -o med1.nc
   mpi3 pg-reduce "$BIG/sst.zarr" --dim time --op median -o med3.nc -j 1 --memory 256K

@@ -25,6 +25,10 @@ parted() {
 
 @test "pg-reduce in parts: mean, std over time, a weighted mean, the exact median; merges are the one-process result" {
   parted pg-reduce --dim time
+  $PY -c "
+import xarray as xr
+xr.testing.assert_allclose(xr.open_zarr('$BIG/sst.zarr').sst.mean('time'), xr.open_dataset('m7.nc').sst)
+"
   rm -rf ./*
   parted pg-reduce --dim time --op std --ddof 1
   rm -rf ./*
@@ -35,6 +39,11 @@ parted() {
 
 @test "pg-groupby in parts: month climatology, yearly maxima; --part auto from MPI and Kubernetes environments" {
   parted pg-groupby --by time.month
+  $PY -c "
+import xarray as xr
+want = xr.open_zarr('$BIG/sst.zarr').sst.groupby('time.month').mean('time')
+xr.testing.assert_allclose(want, xr.open_dataset('m3.nc').sst)
+"
   rm -rf ./*
   parted pg-groupby --resample time=year --op max
   rm -rf ./*

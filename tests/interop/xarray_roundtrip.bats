@@ -194,6 +194,18 @@ want = xr.open_zarr('c.zarr').sst.median('time')
 got = xr.open_dataset('med.nc').sst
 xr.testing.assert_allclose(want, got)
 "
+  # --scratch names the place of the copy (pg-reduce and pg-groupby as pg-convert)
+  mkdir scratch
+  pg-groupby c.zarr -o gmed.nc --by time.month --op median --memory 96K --scratch scratch
+  [ -z "$(ls -A scratch)" ]
+  $PY -c "
+import xarray as xr
+want = xr.open_zarr('c.zarr').sst.groupby('time.month').median('time')
+xr.testing.assert_allclose(want, xr.open_dataset('gmed.nc').sst)
+"
+  run pg-reduce c.zarr -o bad.nc --dim time --op median --memory 96K --scratch missing-dir
+  assert_one_line_error 1
+  [[ "$output" == *"missing-dir"* ]] && [ ! -e bad.nc ]
   pg-reduce c.zarr -o med-q.nc --dim time --op quantile:0.9 --memory 96K
   pg-reduce c.zarr -o med-q-one.nc --dim time --op quantile:0.9
   "$INTEROP/assert_identical.py" med-q.nc med-q-one.nc

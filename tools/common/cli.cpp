@@ -71,8 +71,9 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
   if (flags & kMemory) {
     add_spec_option(app, "--memory", o.memory, parse_size,
                     "Budget for data in flight, e.g. 512M (default: the smaller of 2G and a quarter of memory; 0: none)");
-    app.add_option("--scratch", o.scratch,
-                   "Directory or store URL for intermediate copies when rechunking in two stages (default: $TMPDIR)");
+    if (flags & kOutput)  // tools that write a dataset may rechunk it in two stages
+      app.add_option("--scratch", o.scratch,
+                     "Directory or store URL for intermediate copies when rechunking in two stages (default: $TMPDIR)");
   }
   if (flags & kQuiet) app.add_flag("-q,--quiet", o.quiet, "Print nothing but errors");
   if (flags & kProgress) {

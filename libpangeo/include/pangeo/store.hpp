@@ -57,6 +57,15 @@ class DirectoryStore : public Store {
   std::filesystem::path root_;
 };
 
+// The keys of a sorted map that start with `prefix`, in order (stores that keep an index).
+template <typename Map>
+std::vector<std::string> keys_with_prefix(const Map& map, const std::string& prefix) {
+  std::vector<std::string> keys;
+  for (auto it = map.lower_bound(prefix); it != map.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+    keys.push_back(it->first);
+  return keys;
+}
+
 // An in-memory map, thread-safe; for tests and temporary results.
 class MemoryStore : public Store {
  public:

@@ -191,7 +191,7 @@ Result<bool> Hdf5ChunkReader::read(const std::string& var_path, const Variable& 
     return true;
   }
   thread_local libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
-  Bytes raw, inflated, plain;
+  Bytes raw, inflated;
   NdArray chunk(v.dtype, p.chunks);
   for (const auto& [part, c] : todo) {
     raw.resize(c->size);

@@ -20,6 +20,15 @@ namespace pangeo {
 
 namespace {
 
+// The ids netCDF-C lists with inq(grp, &n, ids): the count first, then the ids.
+std::vector<int> ids_of(int grp, int (*inq)(int, int*, int*)) {
+  int n = 0;
+  inq(grp, &n, nullptr);
+  std::vector<int> ids(std::max(n, 0));
+  if (n > 0) inq(grp, &n, ids.data());
+  return ids;
+}
+
 class NetcdfReader final : public DatasetReader {
  public:
   explicit NetcdfReader(std::string path) : path_(std::move(path)) {}
@@ -112,10 +121,7 @@ class NetcdfReader final : public DatasetReader {
     PG_RETURN_IF_ERROR(nc_check(nc_inq_dimids(grp, &ndims, nullptr, 0), "dimensions"));
     std::vector<int> dimids(ndims);
     if (ndims) PG_RETURN_IF_ERROR(nc_check(nc_inq_dimids(grp, &ndims, dimids.data(), 0), "dimensions"));
-    int nunlim = 0;
-    nc_inq_unlimdims(grp, &nunlim, nullptr);
-    std::vector<int> unlim(std::max(nunlim, 0));
-    if (nunlim > 0) nc_inq_unlimdims(grp, &nunlim, unlim.data());
+    const std::vector<int> unlim = ids_of(grp, nc_inq_unlimdims);
     for (int id : dimids) {
       char name[NC_MAX_NAME + 1];
       size_t len;
@@ -170,10 +176,7 @@ class NetcdfReader final : public DatasetReader {
       vars_[prefix + v.name] = NcVar{grp, varid};
       g.vars.push_back(std::move(v));
     }
-    int ngrps = 0;
-    nc_inq_grps(grp, &ngrps, nullptr);
-    std::vector<int> grps(std::max(ngrps, 0));
-    if (ngrps > 0) nc_inq_grps(grp, &ngrps, grps.data());
+    const std::vector<int> grps = ids_of(grp, nc_inq_grps);
     for (int sub : grps) {
       char name[NC_MAX_NAME + 1];
       nc_inq_grpname(sub, name);

@@ -21,10 +21,7 @@ Status MemoryStore::erase(const std::string& key) {
 }
 Result<std::vector<std::string>> MemoryStore::list(const std::string& prefix) {
   std::lock_guard lock(mu_);
-  std::vector<std::string> keys;
-  for (auto it = map_.lower_bound(prefix); it != map_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-    keys.push_back(it->first);
-  return keys;
+  return keys_with_prefix(map_, prefix);
 }
 
 namespace {

@@ -74,10 +74,7 @@ Status ScratchFileStore::erase(const std::string& key) {
 
 Result<std::vector<std::string>> ScratchFileStore::list(const std::string& prefix) {
   std::lock_guard lock(mu_);
-  std::vector<std::string> keys;
-  for (auto it = index_.lower_bound(prefix); it != index_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
-    keys.push_back(it->first);
-  return keys;
+  return keys_with_prefix(index_, prefix);
 }
 
 }  // namespace pangeo

@@ -210,8 +210,8 @@ Status write_parts(const NdArray& data, const Box& box, const std::vector<Box>& 
     if (parts.size() < j - i) parts.resize(j - i);
     for (size_t k = i; k < j; ++k) {
       NdArray& p = parts[k - i];
-      if (p.shape != writes[k].count || !(p.dtype == data.dtype)) p = NdArray(data.dtype, writes[k].count);
-      if (data.dtype.kind == DTypeKind::kString) p = NdArray(data.dtype, writes[k].count);
+      if (p.shape != writes[k].count || !(p.dtype == data.dtype) || data.dtype.kind == DTypeKind::kString)
+        p = NdArray(data.dtype, writes[k].count);
     }
     for (uint64_t s = 0; !box.count.empty() && s < box.count[0]; s += band) {
       Box b = box;

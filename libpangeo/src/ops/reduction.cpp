@@ -345,19 +345,21 @@ Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, c
         if (!std::isnan(vals[lin]) || !op.skipna) cells[cell].push_back(vals[lin]);
       });
     }
-    std::vector<double> mine;  // a part run's results, with the cells' region
+    // A part run's results follow a header: the rank, then each dimension's start and
+    // count of the block's output cells.
+    std::vector<double> mine;
+    if (partial) {
+      mine.reserve(1 + 2 * region.start.size() + region.size());
+      mine.push_back(double(region.start.size()));
+      for (size_t d = 0; d < region.start.size(); ++d) mine.insert(mine.end(), {double(region.start[d]), double(region.count[d])});
+    }
     for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t c) {
       auto& cv = cells[c];
       bool has_nan = std::any_of(cv.begin(), cv.end(), [](double x) { return std::isnan(x); });
       final_values[t] = has_nan ? NAN : quantile_of(cv, q);
       if (partial) mine.push_back(final_values[t]);
     });
-    if (partial) {
-      mine.insert(mine.begin(), {double(region.start.size())});
-      for (size_t d = 0; d < region.start.size(); ++d)
-        mine.insert(mine.begin() + 1 + 2 * d, {double(region.start[d]), double(region.count[d])});
-      return partial->put_block(wk.path, block_base + i, mine);
-    }
+    if (partial) return partial->put_block(wk.path, block_base + i, mine);
     return Status::Ok();
   };
   auto task_cost = [&](uint64_t i) { return cost(blocks[i].count); };
