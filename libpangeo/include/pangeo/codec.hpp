@@ -11,14 +11,20 @@
 
 namespace pangeo {
 
+// The most a decoder produces when its caller knows no bound.
+inline constexpr size_t kMaxDecodedBytes = size_t(1) << 30;
+
 class Codec {
  public:
   virtual ~Codec() = default;
   // The numcodecs configuration ({"id": ..., ...}) that recreates this codec.
   virtual Json config() const = 0;
   virtual Result<Bytes> encode(const Bytes& in) const = 0;
-  // `size_hint` is the expected decoded size when known (0 if not); decoders must not trust it.
-  virtual Result<Bytes> decode(const Bytes& in, size_t size_hint) const = 0;
+  // `limit` bounds the decoded size: a decoder stops, with a kCorrupt error, as soon as its
+  // output would pass it (a chunk's size is known, so a small chunk that claims or inflates
+  // to gigabytes is refused before they are allocated). 0: no bound is known, and
+  // kMaxDecodedBytes applies.
+  virtual Result<Bytes> decode(const Bytes& in, size_t limit) const = 0;
   // Decodes `in`, which must decode to exactly `n` bytes, into `out` (compressors that can
   // write straight there save a copy).
   virtual Status decode_into(const Bytes& in, uint8_t* out, size_t n) const;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pangeo/array.hpp"
@@ -15,6 +16,25 @@
 namespace pangeo {
 
 using Json = nlohmann::json;
+
+// JSON from outside (metadata, partial results, listings) is parsed only within these
+// limits: nesting deeper than kMaxJsonDepth levels or text longer than kMaxJsonBytes is
+// refused before parsing, so no input can exhaust the stack or memory of the parser (or
+// of the code that walks the result).
+inline constexpr size_t kMaxJsonDepth = 128;
+inline constexpr size_t kMaxJsonBytes = size_t(256) << 20;
+// Groups nested deeper than this are refused when a dataset is opened.
+inline constexpr size_t kMaxGroupDepth = 64;
+// The error for a group at `prefix` ("a/b/c/") when it nests too deep (OK otherwise).
+Status check_group_depth(const std::string& prefix);
+
+// Parses `text` within the limits above; errors are kCorrupt and name `what` (a key or a
+// file). Exceptions from the JSON library do not escape.
+Result<Json> parse_json(std::string_view text, const std::string& what);
+// The text of an exception from the JSON library without its "[json.exception...]" tag.
+std::string json_error_text(const std::exception& e);
+// The same check alone: OK when `text` nests no deeper than kMaxJsonDepth.
+Status check_json_limits(std::string_view text, const std::string& what);
 
 // An attribute value: a JSON scalar or array of numbers or strings, plus the element
 // type it has (or would have) in netCDF. Float32 values are kept as the exact double;

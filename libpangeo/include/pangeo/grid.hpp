@@ -31,6 +31,18 @@ void for_each_index(const Box& range, Fn&& fn) {
   while (next_index(idx, range));
 }
 
+// Limits on what metadata may describe, checked when a dataset is opened (before any
+// allocation sized from it): rank, lengths and element counts that cannot overflow 64-bit
+// arithmetic anywhere (offsets, byte counts, chunk counts).
+inline constexpr size_t kMaxRank = 64;
+inline constexpr uint64_t kMaxElements = uint64_t(1) << 60;
+inline constexpr uint64_t kMaxChunks = uint64_t(1) << 32;
+
+// OK when an array of `shape` and element size `itemsize` cut in `chunks` (as many as
+// dimensions, none zero; empty for an unchunked array) stays inside the limits above;
+// otherwise a kCorrupt error saying what is wrong (the caller adds the array's name).
+Status check_array_layout(const Shape& shape, const Shape& chunks, size_t itemsize);
+
 // A regular grid of chunks over an array of `shape`: chunk `i` covers
 // [i * chunk, min((i + 1) * chunk, shape)) in each dimension. Edge chunks are clipped.
 class ChunkGrid {

@@ -34,7 +34,7 @@ constexpr CodecRow kCodecs[] = {
 
 Result<std::unique_ptr<Codec>> make_codec(const Json& config, const DType& dtype) {
   if (!config.is_object() || !config.contains("id") || !config["id"].is_string())
-    return invalid_argument("codec configuration without an \"id\": {}", config.dump());
+    return invalid_argument("codec configuration without an \"id\": {}", config.dump().substr(0, 200));
   const std::string id = config["id"].get<std::string>();
   for (const auto& row : kCodecs)
     if (row.id == id) {
@@ -43,7 +43,7 @@ Result<std::unique_ptr<Codec>> make_codec(const Json& config, const DType& dtype
         if (!r.ok()) return r.status().with_context(id);
         return r;
       } catch (const Json::exception& e) {
-        return invalid_argument("{}: bad configuration {}: {}", id, config.dump(), e.what());
+        return invalid_argument("{}: bad configuration {}: {}", id, config.dump().substr(0, 200), json_error_text(e));
       }
     }
   return unsupported("unknown codec \"{}\"", id);

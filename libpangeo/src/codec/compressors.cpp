@@ -15,11 +15,27 @@ namespace pangeo::codecs {
 
 namespace {
 
+size_t bound_of(size_t limit) { return limit ? limit : kMaxDecodedBytes; }
+Status too_large(const char* name, size_t limit) {
+  return corrupt("{}: the data decodes to more than the {} bytes expected", name, bound_of(limit));
+}
+// Decoders that grow their output stop at one byte past the bound: a stream that fills
+// that byte decodes to too much. The first size is the bound (plus that byte) when it is a
+// known chunk size, else a guess from the input.
+size_t first_size(size_t limit, size_t in, size_t ratio) {
+  return limit ? limit + 1 : std::min(bound_of(limit) + 1, std::max<size_t>(in * ratio, 1024));
+}
+// Doubles `out` toward the bound; false when it is already there.
+bool grow(Bytes& out, size_t limit) {
+  if (out.size() > bound_of(limit)) return false;
+  out.resize(std::min(out.size() * 2, bound_of(limit) + 1));
+  return true;
+}
+
 // Streams `in` through zlib's inflate with the given window bits (15 zlib, 31 gzip,
 // 47 either). gzip input may hold several members, as Python's gzip module allows.
-Result<Bytes> inflate_stream(const Bytes& in, int window_bits, size_t hint, const char* name) {
-  Bytes out;
-  out.resize(hint > 0 ? hint : std::max<size_t>(in.size() * 4, 1024));
+Result<Bytes> inflate_stream(const Bytes& in, int window_bits, size_t limit, const char* name) {
+  Bytes out(first_size(limit, in.size(), 4));
   size_t pos_in = 0, pos_out = 0;
   while (pos_in < in.size()) {
     z_stream zs{};
@@ -28,12 +44,15 @@ Result<Bytes> inflate_stream(const Bytes& in, int window_bits, size_t hint, cons
     zs.avail_in = uInt(in.size() - pos_in);
     int rc;
     do {
-      if (pos_out == out.size()) out.resize(out.size() * 2);
+      if (pos_out == out.size() && !grow(out, limit)) {
+        inflateEnd(&zs);
+        return too_large(name, limit);
+      }
       zs.next_out = out.data() + pos_out;
       zs.avail_out = uInt(out.size() - pos_out);
       rc = inflate(&zs, Z_NO_FLUSH);
       pos_out = out.size() - zs.avail_out;
-      if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+      if (rc == Z_BUF_ERROR && zs.avail_in == 0 && zs.avail_out != 0) {
         inflateEnd(&zs);
         return corrupt("{}: truncated stream", name);
       }
@@ -69,10 +88,11 @@ class ZlibCodec final : public Codec {
     out.resize(n);
     return out;
   }
-  Result<Bytes> decode(const Bytes& in, size_t hint) const override {
-    if (!gzip_ && hint > 0) {
+  Result<Bytes> decode(const Bytes& in, size_t limit) const override {
+    if (!gzip_ && limit > 0) {
       libdeflate_decompressor* d = libdeflate_alloc_decompressor();
-      Bytes out(hint);
+      if (!d) return resource_exhausted("zlib: cannot allocate a decompressor");
+      Bytes out(limit);
       size_t got = 0;
       auto rc = libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &got);
       libdeflate_free_decompressor(d);
@@ -81,8 +101,9 @@ class ZlibCodec final : public Codec {
         return out;
       }
       if (rc == LIBDEFLATE_BAD_DATA) return corrupt("zlib: invalid compressed data");
+      if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) return too_large("zlib", limit);
     }
-    return inflate_stream(in, gzip_ ? 31 : 15, hint, gzip_ ? "gzip" : "zlib");
+    return inflate_stream(in, gzip_ ? 31 : 15, limit, gzip_ ? "gzip" : "zlib");
   }
 
  private:
@@ -109,12 +130,12 @@ class ZstdCodec final : public Codec {
     out.resize(n);
     return out;
   }
-  Result<Bytes> decode(const Bytes& in, size_t hint) const override {
+  Result<Bytes> decode(const Bytes& in, size_t limit) const override {
     thread_local ZSTD_DCtx* dctx = ZSTD_createDCtx();
     unsigned long long size = ZSTD_getFrameContentSize(in.data(), in.size());
     if (size == ZSTD_CONTENTSIZE_ERROR) return corrupt("zstd: not a zstd frame");
     if (size != ZSTD_CONTENTSIZE_UNKNOWN) {
-      if (size > (1ull << 40)) return corrupt("zstd: implausible content size {}", size);
+      if (size > bound_of(limit)) return too_large("zstd", limit);
       Bytes out(size);
       size_t n = ZSTD_decompressDCtx(dctx, out.data(), out.size(), in.data(), in.size());
       if (ZSTD_isError(n)) return corrupt("zstd: {}", ZSTD_getErrorName(n));
@@ -123,11 +144,11 @@ class ZstdCodec final : public Codec {
     }
     // Streaming frames written without a content size.
     ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
-    Bytes out(hint > 0 ? hint : std::max<size_t>(in.size() * 4, 1024));
+    Bytes out(first_size(limit, in.size(), 4));
     ZSTD_inBuffer ib{in.data(), in.size(), 0};
     size_t pos = 0;
     while (true) {
-      if (pos == out.size()) out.resize(out.size() * 2);
+      if (pos == out.size() && !grow(out, limit)) return too_large("zstd", limit);
       ZSTD_outBuffer ob{out.data() + pos, out.size() - pos, 0};
       size_t rc = ZSTD_decompressStream(dctx, &ob, &ib);
       if (ZSTD_isError(rc)) return corrupt("zstd: {}", ZSTD_getErrorName(rc));
@@ -159,10 +180,13 @@ class Lz4Codec final : public Codec {
     out.resize(4 + size_t(c));
     return out;
   }
-  Result<Bytes> decode(const Bytes& in, size_t) const override {
+  Result<Bytes> decode(const Bytes& in, size_t limit) const override {
     if (in.size() < 4) return corrupt("lz4: buffer too short");
     uint32_t n;
     std::memcpy(&n, in.data(), 4);
+    // The size header is the writer's word: past the bound (or past what lz4 can expand
+    // this input to, 255 bytes per byte) it is refused before anything is allocated.
+    if (n > bound_of(limit) || uint64_t(n) > uint64_t(in.size()) * 255 + 16) return too_large("lz4", limit);
     Bytes out(n);
     int d = LZ4_decompress_safe(reinterpret_cast<const char*>(in.data() + 4), reinterpret_cast<char*>(out.data()),
                                 int(in.size() - 4), int(n));
@@ -188,8 +212,8 @@ class Bz2Codec final : public Codec {
     out.resize(len);
     return out;
   }
-  Result<Bytes> decode(const Bytes& in, size_t hint) const override {
-    Bytes out(hint > 0 ? hint : std::max<size_t>(in.size() * 6, 1024));
+  Result<Bytes> decode(const Bytes& in, size_t limit) const override {
+    Bytes out(first_size(limit, in.size(), 6));
     bz_stream s{};
     if (BZ2_bzDecompressInit(&s, 0, 0) != BZ_OK) return internal_error("bz2: init failed");
     s.next_in = const_cast<char*>(reinterpret_cast<const char*>(in.data()));
@@ -197,7 +221,10 @@ class Bz2Codec final : public Codec {
     size_t pos = 0;
     int rc;
     do {
-      if (pos == out.size()) out.resize(out.size() * 2);
+      if (pos == out.size() && !grow(out, limit)) {
+        BZ2_bzDecompressEnd(&s);
+        return too_large("bz2", limit);
+      }
       s.next_out = reinterpret_cast<char*>(out.data() + pos);
       s.avail_out = unsigned(out.size() - pos);
       rc = BZ2_bzDecompress(&s);
@@ -239,7 +266,9 @@ class LzmaCodec final : public Codec {
     out.resize(pos);
     return out;
   }
-  Result<Bytes> decode(const Bytes& in, size_t hint) const override {
+  // The most memory the decoder may use: preset 9 needs 65 MiB; more is a hostile header.
+  static constexpr uint64_t kLzmaMemoryLimit = uint64_t(256) << 20;
+  Result<Bytes> decode(const Bytes& in, size_t limit) const override {
     lzma_stream s = LZMA_STREAM_INIT;
     if (format_ == 3) {
       // Raw streams: the filter chain comes from the configuration (LZMA1/LZMA2 presets).
@@ -253,20 +282,31 @@ class LzmaCodec final : public Codec {
       }
       chain.push_back({LZMA_VLI_UNKNOWN, nullptr});
       if (lzma_raw_decoder(&s, chain.data()) != LZMA_OK) return internal_error("lzma: raw decoder init failed");
-    } else if (lzma_auto_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+    } else if (lzma_auto_decoder(&s, kLzmaMemoryLimit, LZMA_CONCATENATED) != LZMA_OK) {
       return internal_error("lzma: init failed");
     }
-    Bytes out(hint > 0 ? hint : std::max<size_t>(in.size() * 6, 1024));
+    Bytes out(first_size(limit, in.size(), 6));
     s.next_in = in.data();
     s.avail_in = in.size();
     size_t pos = 0;
     lzma_ret rc;
     do {
-      if (pos == out.size()) out.resize(out.size() * 2);
+      if (pos == out.size() && !grow(out, limit)) {
+        lzma_end(&s);
+        return too_large("lzma", limit);
+      }
       s.next_out = out.data() + pos;
       s.avail_out = out.size() - pos;
       rc = lzma_code(&s, s.avail_in == 0 ? LZMA_FINISH : LZMA_RUN);
       pos = out.size() - s.avail_out;
+      if (rc == LZMA_MEMLIMIT_ERROR) {
+        lzma_end(&s);
+        return corrupt("lzma: the stream needs more than {} MiB to decode", kLzmaMemoryLimit >> 20);
+      }
+      if (rc == LZMA_BUF_ERROR && s.avail_in == 0) {
+        lzma_end(&s);
+        return corrupt("lzma: truncated stream");
+      }
       if (rc != LZMA_OK && rc != LZMA_STREAM_END) {
         lzma_end(&s);
         return corrupt("lzma: corrupt stream ({})", int(rc));
@@ -311,10 +351,11 @@ class BloscCodec final : public Codec {
     if (got < 0 || size_t(got) != n) return corrupt("blosc: corrupt data ({})", got);
     return Status::Ok();
   }
-  Result<Bytes> decode(const Bytes& in, size_t) const override {
+  Result<Bytes> decode(const Bytes& in, size_t limit) const override {
     size_t nbytes = 0;
     if (in.size() < BLOSC_MIN_HEADER_LENGTH || blosc_cbuffer_validate(in.data(), in.size(), &nbytes) != 0)
       return corrupt("blosc: corrupt header");
+    if (nbytes > bound_of(limit)) return too_large("blosc", limit);
     Bytes out(nbytes);
     if (nbytes == 0) return out;
     int n = blosc_decompress_ctx(in.data(), out.data(), out.size(), 1);

@@ -208,7 +208,9 @@ Result<TimeUnits> TimeUnits::parse(const std::string& units, const std::string& 
       R"(^\s*(\w+)\s+since\s+(-?\d+)-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?)?\s*$)",
       std::regex::icase);
   std::smatch m;
-  if (!std::regex_match(units, m, re)) return invalid_argument("cannot parse time units \"{}\"", units);
+  // Units are short; longer text is refused before the matcher (which recurses per character).
+  if (units.size() > 256 || !std::regex_match(units, m, re))
+    return invalid_argument("cannot parse time units \"{}\"", units.size() > 256 ? units.substr(0, 64) + "..." : units);
   TimeUnits t;
   PG_ASSIGN_OR_RETURN(t.calendar_, parse_calendar(calendar));
   std::string u = m[1].str();

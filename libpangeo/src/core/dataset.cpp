@@ -1,9 +1,52 @@
 #include "pangeo/dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace pangeo {
+
+Status check_json_limits(std::string_view text, const std::string& what) {
+  if (text.size() > kMaxJsonBytes)
+    return corrupt("{}: {} bytes of JSON, more than the {} MiB accepted", what, text.size(), kMaxJsonBytes >> 20);
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return corrupt("{}: JSON nested deeper than {} levels", what, kMaxJsonDepth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
+Status check_group_depth(const std::string& prefix) {
+  if (size_t(std::count(prefix.begin(), prefix.end(), '/')) <= kMaxGroupDepth) return Status::Ok();
+  return corrupt("groups nested deeper than {} levels (at \"{}...\")", kMaxGroupDepth, prefix.substr(0, 64));
+}
+
+Result<Json> parse_json(std::string_view text, const std::string& what) {
+  PG_RETURN_IF_ERROR(check_json_limits(text, what));
+  try {
+    return Json::parse(text);
+  } catch (const std::exception& e) {
+    return corrupt("{}: invalid JSON ({})", what, json_error_text(e));
+  }
+}
+
+std::string json_error_text(const std::exception& e) {
+  std::string why = e.what();
+  if (why.rfind("[json.exception", 0) == 0)
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
+  return why;
+}
 
 AttrValue AttrValue::from_json(const Json& j) {
   auto type_of = [](const Json& e) {
@@ -165,7 +208,10 @@ std::string to_valid_utf8(std::string_view s) {
 Attributes Attributes::from_json(const Json& object) {
   Attributes out;
   if (!object.is_object()) return out;
-  for (auto it = object.begin(); it != object.end(); ++it) out.set(it.key(), AttrValue::from_json(it.value()));
+  // The keys of a JSON object are distinct: no search for an existing one (set() would make
+  // this quadratic in the number of attributes).
+  out.items_.reserve(object.size());
+  for (auto it = object.begin(); it != object.end(); ++it) out.items_.push_back({it.key(), AttrValue::from_json(it.value())});
   return out;
 }
 

@@ -110,10 +110,12 @@ Result<DType> parse_numpy_dtype(std::string_view text, bool* big_endian) {
   if (order == '>' && big_endian) *big_endian = true;
   char kind = text[1];
   std::string_view rest = text.substr(2);
-  unsigned n = 0;
+  uint64_t n = 0;
   for (char c : rest) {
     if (c < '0' || c > '9') return unsupported("unsupported dtype \"{}\"", text);
     n = n * 10 + unsigned(c - '0');
+    // Fixed-width text of more than 16 MiB per element is refused (and no count overflows).
+    if (n > (uint64_t(1) << 24)) return unsupported("dtype \"{}\": elements of more than 16 MiB", text.substr(0, 40));
   }
   auto bad = [&] { return unsupported("unsupported dtype \"{}\"", text); };
   switch (kind) {
@@ -141,10 +143,10 @@ Result<DType> parse_numpy_dtype(std::string_view text, bool* big_endian) {
       return bad();
     case 'S':
       if (n == 1) return DType::of(DTypeKind::kChar);
-      if (n > 1) return DType::of(DTypeKind::kBytes, n);
+      if (n > 1) return DType::of(DTypeKind::kBytes, uint32_t(n));
       return bad();
     case 'U':
-      if (n >= 1) return DType::of(DTypeKind::kUnicode, n * 4);
+      if (n >= 1) return DType::of(DTypeKind::kUnicode, uint32_t(n * 4));
       return bad();
     case 'O':
       if (rest.empty()) return DType::of(DTypeKind::kString);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 
@@ -15,6 +16,7 @@
 #include "netcdf_lock.hpp"
 #include "netcdf_types.hpp"
 #include "pangeo/format.hpp"
+#include "pangeo/grid.hpp"
 
 namespace pangeo {
 
@@ -39,6 +41,20 @@ class NetcdfReader final : public DatasetReader {
   }
 
   Status open() {
+    // netCDF-3 headers are checked by our own reader first: netCDF-C trusts their counts
+    // and sizes (a header claiming 2^64-1 of something crashes it inside nc_open).
+    uint64_t need = 0;
+    bool classic = false;
+    if (char magic[4] = {}; std::FILE* f = std::fopen(path_.c_str(), "rb")) {
+      classic = std::fread(magic, 1, 4, f) == 4 && std::memcmp(magic, "CDF", 3) == 0;
+      std::fclose(f);
+    }
+    if (classic) {
+      PG_ASSIGN_OR_RETURN(need, netcdf3_required_size(path_));
+      struct stat st {};
+      if (::stat(path_.c_str(), &st) == 0 && uint64_t(st.st_size) < need)
+        return corrupt("{}: truncated netCDF-3 file ({} bytes; its header describes {})", path_, st.st_size, need);
+    }
     NetcdfLock lock(netcdf_mutex());
     int rc = nc_open(path_.c_str(), NC_NOWRITE, &ncid_);
     if (rc != NC_NOERR) {
@@ -57,14 +73,7 @@ class NetcdfReader final : public DatasetReader {
       case NC_FORMAT_NETCDF4_CLASSIC: format_ = "netCDF-4 classic model"; netcdf4_ = true; break;
       default: format_ = "netCDF"; break;
     }
-    if (netcdf4_) {
-      chunks_ = Hdf5ChunkReader::open(path_);
-    } else {
-      PG_ASSIGN_OR_RETURN(uint64_t need, netcdf3_required_size(path_));
-      struct stat st {};
-      if (::stat(path_.c_str(), &st) == 0 && uint64_t(st.st_size) < need)
-        return corrupt("{}: truncated netCDF-3 file ({} bytes; its header describes {})", path_, st.st_size, need);
-    }
+    if (netcdf4_) chunks_ = Hdf5ChunkReader::open(path_);
     auto s = load_group(ncid_, root_, "");
     return s.with_context(path_);
   }
@@ -117,6 +126,7 @@ class NetcdfReader final : public DatasetReader {
 
  private:
   Status load_group(int grp, Group& g, const std::string& prefix) {
+    PG_RETURN_IF_ERROR(check_group_depth(prefix));
     int ndims = 0;
     PG_RETURN_IF_ERROR(nc_check(nc_inq_dimids(grp, &ndims, nullptr, 0), "dimensions"));
     std::vector<int> dimids(ndims);
@@ -173,6 +183,7 @@ class NetcdfReader final : public DatasetReader {
           v.storage.shuffle = shuffle != 0;
         }
       }
+      PG_RETURN_IF_ERROR(ctx(check_array_layout(v.shape, v.storage.chunks, v.dtype.itemsize)));
       vars_[prefix + v.name] = NcVar{grp, varid};
       g.vars.push_back(std::move(v));
     }

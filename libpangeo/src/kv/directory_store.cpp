@@ -31,7 +31,8 @@ Result<std::optional<uint64_t>> Store::size(const std::string& key) {
 }
 
 Result<Bytes> read_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return not_found("{}: no such file", path.string());
     return io_error("{}: {}", path.string(), std::strerror(errno));
@@ -41,8 +42,14 @@ Result<Bytes> read_file(const fs::path& path) {
     ::close(fd);
     return io_error("{}: is a directory", path.string());
   }
+  // Values are files: a device (a link to /dev/zero never ends) or a FIFO is refused.
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return io_error("{}: not a regular file", path.string());
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   Bytes out;
-  if (S_ISREG(st.st_mode)) out.reserve(size_t(st.st_size));
+  out.reserve(size_t(st.st_size));
   uint8_t buf[1 << 16];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -80,7 +87,7 @@ Result<std::optional<Bytes>> DirectoryStore::get(const std::string& key) {
 
 Result<std::optional<Bytes>> DirectoryStore::get_range(const std::string& key, uint64_t offset, uint64_t length) {
   PG_ASSIGN_OR_RETURN(fs::path p, path_of(key));
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return std::optional<Bytes>();
     return io_error("{}: {}", p.string(), std::strerror(errno));
@@ -90,7 +97,11 @@ Result<std::optional<Bytes>> DirectoryStore::get_range(const std::string& key, u
     ::close(fd);
     return std::optional<Bytes>();
   }
-  if (S_ISREG(st.st_mode)) length = std::min<uint64_t>(length, offset < uint64_t(st.st_size) ? uint64_t(st.st_size) - offset : 0);
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return io_error("{}: not a regular file", p.string());
+  }
+  length = std::min<uint64_t>(length, offset < uint64_t(st.st_size) ? uint64_t(st.st_size) - offset : 0);
   Bytes out(length);
   uint64_t got = 0;
   while (got < length) {
@@ -148,13 +159,19 @@ Status DirectoryStore::erase(const std::string& key) {
 }
 
 Result<std::vector<std::string>> DirectoryStore::list(const std::string& prefix) {
+  // Keys nest as groups, arrays and "/"-separated chunk indices do: deeper directories are
+  // not a store's (and walking them would take time quadratic in the depth).
+  constexpr int kMaxDepth = 2 * 64 + 4;
   std::vector<std::string> keys;
   std::error_code ec;
   if (!fs::exists(root_, ec)) return keys;
+  const std::string base = root_.generic_string();
+  const size_t skip = base.size() + (base.empty() || base.back() == '/' ? 0 : 1);
   for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
+    if (it.depth() > kMaxDepth) return corrupt("{}: directories nested deeper than {} levels", root_.string(), kMaxDepth);
     if (!it->is_regular_file()) continue;
-    std::string rel = fs::relative(it->path(), root_).generic_string();
+    std::string rel = it->path().generic_string().substr(skip);
     if (rel.compare(0, prefix.size(), prefix) == 0) keys.push_back(std::move(rel));
   }
   if (ec) return io_error("{}: {}", root_.string(), ec.message());

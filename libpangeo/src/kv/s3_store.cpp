@@ -7,7 +7,6 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
-#include <regex>
 #include <sstream>
 
 #include "pangeo/cloud.hpp"
@@ -161,11 +160,14 @@ std::string find_region(const CloudOptions& options) {
 void sigv4_sign(HttpRequest& req, const Credentials& creds, const std::string& region, const std::string& service,
                 const std::string& amz_date, const std::string& payload_sha256) {
   // Split the URL into host, path and query.
-  static const std::regex url_re(R"(^(https?)://([^/?]+)([^?]*)(?:\?(.*))?$)");
-  std::smatch m;
-  std::string url = req.url;
-  std::regex_match(url, m, url_re);
-  std::string host = m[2], path = m[3].str().empty() ? "/" : m[3].str(), query = m[4];
+  const std::string& url = req.url;
+  const size_t scheme = url.find("://");
+  const size_t host_at = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t path_at = std::min(url.find_first_of("/?", host_at), url.size());
+  const size_t query_at = std::min(url.find('?', path_at), url.size());
+  std::string host = url.substr(host_at, path_at - host_at);
+  std::string path = query_at > path_at ? url.substr(path_at, query_at - path_at) : "/";
+  std::string query = query_at < url.size() ? url.substr(query_at + 1) : "";
   std::vector<std::pair<std::string, std::string>> q;
   std::stringstream qs(query);
   std::string item;
@@ -209,14 +211,18 @@ void sigv4_sign(HttpRequest& req, const Credentials& creds, const std::string& r
 }
 
 Result<std::shared_ptr<S3Store>> S3Store::open(const std::string& url, const CloudOptions& options) {
-  static const std::regex re(R"(^(s3|gs)://([^/]+)/?(.*)$)");
-  std::smatch m;
-  if (!std::regex_match(url, m, re)) return invalid_argument("{}: expected s3://BUCKET/PREFIX or gs://BUCKET/PREFIX", url);
+  const bool gcs = url.rfind("gs://", 0) == 0;
+  const size_t slash = url.find('/', 5);
+  const std::string bucket = url.substr(5, slash == std::string::npos ? std::string::npos : slash - 5);
+  // Bucket names are 3 to 63 characters on S3 and GCS (222 with dots on GCS).
+  if ((!gcs && url.rfind("s3://", 0) != 0) || bucket.empty() || bucket.size() > 222)
+    return invalid_argument("{}: expected s3://BUCKET/PREFIX or gs://BUCKET/PREFIX",
+                            url.size() > 80 ? url.substr(0, 80) + "..." : url);
   auto s = std::shared_ptr<S3Store>(new S3Store());
   s->url_ = url;
-  s->gcs_ = m[1] == "gs";
-  s->bucket_ = m[2];
-  s->prefix_ = m[3];
+  s->gcs_ = gcs;
+  s->bucket_ = bucket;
+  s->prefix_ = slash == std::string::npos ? "" : url.substr(slash + 1);
   while (!s->prefix_.empty() && s->prefix_.back() == '/') s->prefix_.pop_back();
   PG_ASSIGN_OR_RETURN(s->creds_, find_credentials(s->gcs_, options));
   s->retry_ = options.retry;

@@ -162,6 +162,23 @@ struct TarStreamReader::State {
     return v;
   }
 
+  // Records "LEN key=value\n", LEN counting the whole record in decimal.
+  static Status parse_pax(const std::string& body, std::string* path) {
+    size_t pos = 0;
+    while (pos < body.size()) {
+      size_t len = 0, i = pos;
+      while (i < body.size() && i - pos < 8 && body[i] >= '0' && body[i] <= '9') len = len * 10 + size_t(body[i++] - '0');
+      const size_t header = i - pos + 1;  // the digits and the space
+      if (i == pos || i >= body.size() || body[i] != ' ' || len <= header || len > body.size() - pos ||
+          body[pos + len - 1] != '\n')
+        return corrupt("stream: a malformed extended header record at byte {}", pos);
+      const std::string rec = body.substr(i + 1, len - header - 1);
+      if (rec.rfind("path=", 0) == 0) *path = rec.substr(5);
+      pos += len;
+    }
+    return Status::Ok();
+  }
+
   Status run() {
     std::string pax_path;
     uint8_t h[kBlock];
@@ -186,20 +203,12 @@ struct TarStreamReader::State {
       if (std::memcmp(c + 257, "ustar", 5) == 0 && c[345]) name = std::string(c + 345, strnlen(c + 345, 155)) + "/" + name;
       const uint64_t padded = (size + kBlock - 1) / kBlock * kBlock;
       if (type == 'x' || type == 'g') {
+        // Extended headers carry a long name or two: a megabyte is far more than any needs.
+        if (size > (1u << 20)) return corrupt("stream: an extended header of {} bytes", size);
         std::string body(padded, '\0');
         PG_RETURN_IF_ERROR(read_exact(reinterpret_cast<uint8_t*>(body.data()), padded, nullptr));
         body.resize(size);
-        if (type == 'x') {
-          size_t pos = 0;
-          while (pos < body.size()) {
-            size_t sp = body.find(' ', pos);
-            if (sp == std::string::npos) break;
-            size_t len = std::stoul(body.substr(pos, sp - pos));
-            std::string rec = body.substr(sp + 1, len - (sp - pos) - 2);
-            if (rec.rfind("path=", 0) == 0) pax_path = rec.substr(5);
-            pos += len;
-          }
-        }
+        if (type == 'x') PG_RETURN_IF_ERROR(parse_pax(body, &pax_path));
         continue;
       }
       if (!pax_path.empty()) {
@@ -256,7 +265,14 @@ Result<std::shared_ptr<TarStreamReader>> TarStreamReader::start(int fd) {
   st->spool = buf.data();
   register_temporary(st->spool);
   st->thread = std::thread([st] {
-    Status s = st->run();
+    Status s;
+    try {
+      s = st->run();
+    } catch (const std::bad_alloc&) {
+      s = resource_exhausted("stream: out of memory while reading an entry");
+    } catch (const std::exception& e) {
+      s = internal_error("stream: {}", e.what());
+    }
     {
       std::lock_guard lock(st->mu);
       st->done = true;

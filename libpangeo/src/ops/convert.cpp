@@ -157,6 +157,7 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
     const Variable& v = *ref.var;
     const uint64_t item = v.dtype.kind == DTypeKind::kString ? 16 : v.dtype.itemsize;
     const Shape unit = v.storage.chunks.empty() ? in.read_chunks(ref.path) : v.storage.chunks;
+    PG_RETURN_IF_ERROR(check_array_layout(v.shape, unit, item).with_context(fmt::format("output variable \"{}\"", ref.path)));
     const RechunkLayout layout{v.shape, in.read_chunks(ref.path), in.reads_in_place(ref.path), unit, item};
     const bool may_stage = v.dtype.is_numeric() && !opt.layout_only && v.size() > 0;
     const RechunkPlan rp = plan_rechunk(layout, budget, threads, may_stage);

@@ -78,13 +78,16 @@ Result<std::pair<Box, Accumulator>> PartialStore::get_batch(const std::string& p
   const std::string k = batch_key(path, batch);
   PG_ASSIGN_OR_RETURN(auto raw, s->get(k + "/region.json"));
   if (!raw) return corrupt("{}: no batch {} of \"{}\" (an incomplete part, or one of another command?)", s->describe(), batch, path);
-  Json meta;
+  PG_ASSIGN_OR_RETURN(Json meta, parse_json(std::string_view(reinterpret_cast<const char*>(raw->data()), raw->size()),
+                                             s->describe() + ": " + k + "/region.json"));
+  if (!meta["start"].is_array() || !meta["count"].is_array() || meta["start"].size() != meta["count"].size())
+    return corrupt("{}: {}/region.json: no region", s->describe(), k);
+  Box region;
   try {
-    meta = Json::parse(std::string(raw->begin(), raw->end()));
-  } catch (const std::exception& e) {
-    return corrupt("{}: \"{}\": {}", s->describe(), k + "/region.json", e.what());
+    region = Box{meta.at("start").get<Shape>(), meta.at("count").get<Shape>()};
+  } catch (const std::exception&) {
+    return corrupt("{}: {}/region.json: no region", s->describe(), k);
   }
-  Box region{meta.at("start").get<Shape>(), meta.at("count").get<Shape>()};
   Accumulator acc(region.size(), op, weighted);
   for (const auto& f : kFields) {
     const bool want = !(acc.*f.member).empty();
@@ -133,6 +136,28 @@ Result<std::unique_ptr<PartialStore>> PartialStore::open_all(const std::vector<s
   return open_stores(stores, locations);
 }
 
+namespace {
+// True when every field that merged() reads has the type it expects.
+bool command_readable(const Json& c) {
+  if (!c.is_object()) return false;
+  try {
+    for (const char* key : {"tool", "weights", "variable", "time_coordinate", "component", "period"})
+      (void)c.value(key, std::string());
+    (void)c.value("inputs", std::vector<std::string>());
+    (void)c.value("dims", std::vector<std::string>());
+    const Json op = c.value("op", Json::object());
+    if (!op.is_object()) return false;
+    (void)op.value("op", 0);
+    (void)op.value("q", 0.5);
+    (void)op.value("ddof", 0);
+    (void)op.value("skipna", true);
+    return true;
+  } catch (const Json::exception&) {
+    return false;
+  }
+}
+}  // namespace
+
 Result<std::unique_ptr<PartialStore>> PartialStore::open_stores(const std::vector<std::shared_ptr<Store>>& stores,
                                                                 const std::vector<std::string>& locations) {
   std::unique_ptr<PartialStore> ps(new PartialStore());
@@ -145,14 +170,15 @@ Result<std::unique_ptr<PartialStore>> PartialStore::open_stores(const std::vecto
     const auto& store = stores[k];
     PG_ASSIGN_OR_RETURN(auto raw, store->get(kMeta));
     if (!raw) return invalid_argument("{}: not a partial result (no {}; a part that did not finish?)", loc, kMeta);
-    Json meta;
-    try {
-      meta = Json::parse(std::string(raw->begin(), raw->end()));
-    } catch (const std::exception& e) {
-      return corrupt("{}: {}: {}", loc, kMeta, e.what());
-    }
-    if (meta.value("format", "") != "pg-partial 1") return invalid_argument("{}: not a partial result", loc);
-    const uint64_t i = meta["part"].value("index", uint64_t(0)), n = meta["part"].value("count", uint64_t(0));
+    PG_ASSIGN_OR_RETURN(Json meta, parse_json(std::string_view(reinterpret_cast<const char*>(raw->data()), raw->size()),
+                                               loc + ": " + kMeta));
+    const Json& part = meta.is_object() ? meta["part"] : meta;
+    if (!meta.is_object() || meta.value("format", Json()) != "pg-partial 1" || !part.is_object() ||
+        !part["index"].is_number_unsigned() || !part["count"].is_number_unsigned())
+      return invalid_argument("{}: not a partial result", loc);
+    const uint64_t i = part["index"].get<uint64_t>(), n = part["count"].get<uint64_t>();
+    if (n == 0 || i >= n) return corrupt("{}: part {} of {}: not a part", loc, i, n);
+    if (!command_readable(meta["command"])) return corrupt("{}: {}: not a command this version knows", loc, kMeta);
     if (parts.empty()) {
       count = n;
       ps->signature_ = meta["command"];

@@ -27,7 +27,9 @@ Result<std::vector<double>> read_coordinate(DatasetReader& in, const std::string
 Result<TimeSpan> parse_time_label(const std::string& text, const TimeUnits& units) {
   static const std::regex re(R"(^\s*(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{2})(?::(\d{2}(?:\.\d*)?))?)?)?)?)?\s*$)");
   std::smatch m;
-  if (!std::regex_match(text, m, re)) return invalid_argument("cannot parse the date \"{}\"", text);
+  // A date is short; longer text is refused before the matcher (which recurses per character).
+  if (text.size() > 64 || !std::regex_match(text, m, re))
+    return invalid_argument("cannot parse the date \"{}\"", text.size() > 64 ? text.substr(0, 64) + "..." : text);
   int64_t y = std::stoll(m[1]);
   int mo = m[2].matched ? std::stoi(m[2]) : 1, d = m[3].matched ? std::stoi(m[3]) : 1;
   int month_days = units.calendar() == Calendar::k360Day ? 30 : 31;

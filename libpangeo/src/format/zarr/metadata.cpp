@@ -47,6 +47,17 @@ Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape&
   return out;
 }
 
+Result<Shape> json_shape(const Json& j, const std::string& what) {
+  if (!j.is_array()) return corrupt("{} is not a list of lengths", what);
+  if (j.size() > kMaxRank) return corrupt("{} has {} dimensions (at most {} are supported)", what, j.size(), kMaxRank);
+  Shape s;
+  for (const auto& x : j) {
+    if (!x.is_number_unsigned()) return corrupt("{} holds {}, not a length", what, x.dump().substr(0, 40));
+    s.push_back(x.get<uint64_t>());
+  }
+  return s;
+}
+
 std::string ChunkKeyEncoding::key(const std::string& array_key, const Shape& index) const {
   std::string k = array_key.empty() ? "" : array_key + "/";
   k += prefix;
@@ -171,6 +182,7 @@ std::string spelled(double d) { return std::isnan(d) ? "NaN" : d > 0 ? "Infinity
 
 Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
   const std::string text(b.begin(), b.end());
+  PG_RETURN_IF_ERROR(check_json_limits(text, key));
   try {
     Json j = Json::parse(text);
     unmark(j);  // a string that happens to carry the mark stays a string only in theory
@@ -186,12 +198,6 @@ Result<Json> parse_metadata_json(const Bytes& b, const std::string& key) {
   }
 }
 
-std::string json_error_text(const std::exception& e) {
-  std::string why = e.what();
-  if (why.rfind("[json.exception", 0) == 0)
-    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);
-  return why;
-}
 
 std::string dump_metadata_json(const Json& j, int indent) {
   const Json marked = replace_non_finite(j, [](double d) { return Json(kMark + spelled(d)); });

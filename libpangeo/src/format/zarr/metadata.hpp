@@ -19,6 +19,10 @@ Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape&
                             const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch,
                             const FetchInto& fetch_into = nullptr);
 
+// A shape or chunk shape from metadata: an array of non-negative integers (anything else
+// is a kCorrupt error naming `what`).
+Result<Shape> json_shape(const Json& j, const std::string& what);
+
 // How chunk indices become store keys: v2 "0.1" (or "0/1"), v3 default "c/0/1", v3 "v2"
 // encoding "0.1". A rank-0 array's only chunk is "0" (v2) or "c" (v3 default).
 struct ChunkKeyEncoding {
@@ -56,9 +60,6 @@ Result<Json> parse_metadata_json(const Bytes& b, const std::string& key);
 // (which the JSON library reports by throwing) into one corrupt-store error.
 template <typename Reader>
 Result<std::unique_ptr<DatasetReader>> open_reader(std::unique_ptr<Reader> r);
-
-// What a JSON library error says, without the library's "[json.exception...]" tag.
-std::string json_error_text(const std::exception& e);
 
 // Metadata JSON as zarr-python writes it (sorted keys, ASCII, `indent`), non-finite
 // numbers as bare NaN/Infinity/-Infinity; text that is not UTF-8 cannot reach here (the

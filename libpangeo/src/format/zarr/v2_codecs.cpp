@@ -1,5 +1,7 @@
 #include "v2_codecs.hpp"
 
+#include <algorithm>
+
 #include "metadata.hpp"
 
 namespace pangeo {
@@ -35,7 +37,24 @@ Result<NdArray> decode_v2_chunk(const V2Pipeline& p, Bytes data, const DType& dt
   const uint64_t n = chunk.size();
   const size_t expect = dtype.kind == DTypeKind::kString ? 0 : n * dtype.itemsize;
   if (p.compressor) {
-    PG_ASSIGN_OR_RETURN(data, p.compressor->decode(data, expect));
+    // What the compressor must give back: the chunk's bytes, or with filters the largest
+    // element size along the chain (plus room for checksums); strings are bounded only by
+    // kMaxDecodedBytes.
+    size_t limit = expect;
+    if (!p.filters.empty()) {
+      DType dt = dtype;
+      size_t widest = dtype.itemsize;
+      for (const auto& f : p.filters) {
+        if (f->is_object_codec()) {
+          widest = 0;
+          break;
+        }
+        dt = f->encoded_dtype(dt);
+        widest = std::max<size_t>(widest, dt.itemsize);
+      }
+      limit = widest ? n * widest + 16 * p.filters.size() : 0;
+    }
+    PG_ASSIGN_OR_RETURN(data, p.compressor->decode(data, limit));
   }
   for (size_t f = p.filters.size(); f-- > 0;) {
     const Codec& codec = *p.filters[f];

@@ -132,6 +132,7 @@ class ZarrV2Reader final : public DatasetReader {
 
  private:
   Status load_group(Group& g, const std::string& prefix) {
+    PG_RETURN_IF_ERROR(check_group_depth(prefix));
     const Json& attrs = meta_.value(prefix + ".zattrs", Json::object());
     g.attrs = Attributes::from_json(attrs);
     // Children: names directly under `prefix` that have .zarray or .zgroup.
@@ -174,11 +175,13 @@ class ZarrV2Reader final : public DatasetReader {
       auto dt = parse_numpy_dtype(za.at("dtype").get<std::string>(), &info->big_endian);
       if (!dt.ok()) return ctx(dt.status());
       v.dtype = *dt;
-      v.shape = za.at("shape").get<Shape>();
-      info->chunks = za.at("chunks").get<Shape>();
-      if (info->chunks.size() != v.shape.size()) return ctx(corrupt("chunks and shape differ in rank"));
-      for (auto& c : info->chunks)
-        if (c == 0) return ctx(corrupt("zero chunk length"));
+      auto shape = json_shape(za.value("shape", Json()), "shape");
+      if (!shape.ok()) return ctx(shape.status());
+      v.shape = *shape;
+      auto chunks = json_shape(za.value("chunks", Json()), "chunks");
+      if (!chunks.ok()) return ctx(chunks.status());
+      info->chunks = *chunks;
+      if (Status s = check_array_layout(v.shape, info->chunks, v.dtype.itemsize); !s.ok()) return ctx(s);
       std::string order = za.value("order", "C");
       info->fortran = order == "F";
       if (za.contains("dimension_separator") && za["dimension_separator"].is_string()) {

@@ -110,7 +110,7 @@ Result<std::unique_ptr<V3Chain>> parse_v3_chain(const Json& codecs, const DType&
     } else if (!seen_ab && name == "sharding_indexed") {
       seen_ab = true;
       ch->kind = V3Chain::Kind::kShard;
-      ch->inner = cfg.at("chunk_shape").get<Shape>();
+      PG_ASSIGN_OR_RETURN(ch->inner, json_shape(cfg.value("chunk_shape", Json()), "inner chunk_shape"));
       if (ch->inner.size() != shape.size()) return corrupt("inner chunk shape of the wrong rank");
       for (size_t d = 0; d < shape.size(); ++d)
         if (ch->inner[d] == 0 || shape[d] % ch->inner[d] != 0) return corrupt("shard shape is not a multiple of the inner chunks");
@@ -139,8 +139,11 @@ Result<std::unique_ptr<V3Chain>> parse_v3_chain(const Json& codecs, const DType&
 
 // Decodes one encoded chunk through `ch` (not sharding).
 Result<NdArray> decode_v3_chunk(const V3Chain& ch, Bytes data, const DType& dt, const Shape& shape) {
+  // Plain arrays decode to the chunk's bytes (checksum codecs add 4 bytes each on the way);
+  // text is bounded only by kMaxDecodedBytes.
+  const size_t limit = ch.kind == V3Chain::Kind::kVlen ? 0 : element_count(shape) * dt.itemsize + 16 * ch.bb.size();
   for (size_t i = ch.bb.size(); i-- > 0;) {
-    PG_ASSIGN_OR_RETURN(data, ch.bb[i]->decode(data, 0));
+    PG_ASSIGN_OR_RETURN(data, ch.bb[i]->decode(data, limit));
   }
   // The shape as encoded: each transpose permuted it.
   Shape enc = shape;

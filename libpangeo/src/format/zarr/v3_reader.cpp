@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "metadata.hpp"
+#include "pangeo/grid.hpp"
 #include "pangeo/format.hpp"
 #include "v3_codecs.hpp"
 
@@ -86,6 +87,7 @@ class ZarrV3Reader final : public DatasetReader {
 
  private:
   Status load_group(Group& g, const std::string& prefix, const Json& meta) {
+    PG_RETURN_IF_ERROR(check_group_depth(prefix));
     g.attrs = Attributes::from_json(meta.value("attributes", Json::object()));
     std::vector<std::pair<std::string, const Json*>> arrays, groups;
     for (const auto& [path, m] : meta_) {
@@ -114,11 +116,16 @@ class ZarrV3Reader final : public DatasetReader {
       auto dt = v3_data_type(m.at("data_type"));
       if (!dt.ok()) return ctx(dt.status());
       v.dtype = *dt;
-      v.shape = m.at("shape").get<Shape>();
+      auto shape = json_shape(m.value("shape", Json()), "shape");
+      if (!shape.ok()) return ctx(shape.status());
+      v.shape = *shape;
       const Json grid = m.at("chunk_grid");
-      if (grid.value("name", "") != "regular") return ctx(unsupported("chunk grid \"{}\"", grid.value("name", "")));
-      a->chunks = grid.at("configuration").at("chunk_shape").get<Shape>();
-      if (a->chunks.size() != v.shape.size()) return ctx(corrupt("chunk shape of the wrong rank"));
+      if (!grid.is_object() || grid.value("name", "") != "regular")
+        return ctx(unsupported("chunk grid {}", grid.is_object() ? grid.value("name", Json()).dump() : grid.dump()));
+      auto chunks = json_shape(grid.value("configuration", Json::object()).value("chunk_shape", Json()), "chunk_shape");
+      if (!chunks.ok()) return ctx(chunks.status());
+      a->chunks = *chunks;
+      if (Status s = check_array_layout(v.shape, a->chunks, v.dtype.itemsize); !s.ok()) return ctx(s);
       const Json cke = m.value("chunk_key_encoding", Json{{"name", "default"}});
       const bool default_keys = cke.value("name", "default") == "default";
       const std::string sep = cke.value("configuration", Json::object()).value("separator", default_keys ? "/" : ".");
