@@ -221,6 +221,12 @@ class AtomicOutput {
   bool done_ = false;
 };
 
+// "HOST-PID" of this process, in the names of its temporaries, and the removal of the
+// entries of `dir` starting with `prefix` whose process (of this host) no longer runs:
+// what a kill -9 leaves behind goes at the next run to the same place.
+std::string temporary_tag();
+void remove_orphans(const std::filesystem::path& dir, const std::string& prefix);
+
 // Paths of temporaries not yet committed, for removal from a signal handler's thread.
 std::vector<std::filesystem::path> pending_temporaries();
 void register_temporary(const std::filesystem::path& p);

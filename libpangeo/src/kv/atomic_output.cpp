@@ -1,6 +1,10 @@
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <mutex>
 #include <random>
 
@@ -27,6 +31,44 @@ void untrack(const fs::path& p) {
 }
 }  // namespace
 
+std::string host_name() {
+  char h[256] = {};
+  if (::gethostname(h, sizeof h - 1) != 0 || !h[0]) return "localhost";
+  std::string s(h);
+  std::replace(s.begin(), s.end(), '-', '_');  // the name's fields are split at '-'
+  return s;
+}
+
+// True when `name` ends in "HOST-PID-RAND" (or "HOST-PID-RAND.old") written by a process of
+// this host that no longer runs: a temporary that a kill -9 (or a crash) left behind.
+bool orphaned(std::string name) {
+  if (name.size() > 4 && name.compare(name.size() - 4, 4, ".old") == 0) name.resize(name.size() - 4);
+  const size_t r = name.rfind('-');
+  if (r == std::string::npos || r == 0) return false;
+  const size_t p = name.rfind('-', r - 1);
+  if (p == std::string::npos) return false;
+  const std::string pid_text = name.substr(p + 1, r - p - 1);
+  if (pid_text.empty() || pid_text.size() > 9 || !std::all_of(pid_text.begin(), pid_text.end(), ::isdigit)) return false;
+  const size_t h = name.rfind(".pgtmp-", p);
+  const size_t s = name.rfind("pg-stream-", p);
+  const size_t host_at = h != std::string::npos ? h + 7 : s != std::string::npos ? s + 10 : std::string::npos;
+  if (host_at == std::string::npos || host_at > p || name.substr(host_at, p - host_at) != host_name()) return false;
+  const pid_t pid = pid_t(std::stol(pid_text));
+  return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+void remove_orphans(const fs::path& dir, const std::string& prefix) {
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0 || !orphaned(name)) continue;
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+  }
+}
+
+std::string temporary_tag() { return fmt::format("{}-{}", host_name(), ::getpid()); }
+
 void register_temporary(const fs::path& p) { track(p); }
 void unregister_temporary(const fs::path& p) { untrack(p); }
 
@@ -49,9 +91,11 @@ Result<std::unique_ptr<AtomicOutput>> AtomicOutput::create(const fs::path& targe
   fs::path parent = target.parent_path();
   if (parent.empty()) parent = ".";
   if (!fs::is_directory(parent, ec)) return not_found("{}: no such directory", parent.string());
+  // Temporaries of this target that an earlier run, killed, left behind go first.
+  remove_orphans(parent, fmt::format(".{}.pgtmp-", target.filename().string()));
   std::random_device rd;
   for (int attempt = 0; attempt < 16; ++attempt) {
-    fs::path temp = parent / fmt::format(".{}.pgtmp-{}-{:08x}", target.filename().string(), ::getpid(), rd());
+    fs::path temp = parent / fmt::format(".{}.pgtmp-{}-{:08x}", target.filename().string(), temporary_tag(), rd());
     if (fs::exists(temp, ec)) continue;
     if (directory) {
       if (!fs::create_directory(temp, ec)) return io_error("{}: {}", temp.string(), ec.message());
@@ -80,8 +124,18 @@ Status AtomicOutput::commit() {
       abandon();
       return already_exists("{}: output appeared while writing; left untouched", target_.string());
     }
-    // Move the old output aside first so the target is never missing a complete version
-    // for longer than two renames.
+    // Swap the new output and the old one in one step where the file system can (the
+    // target is never missing, whenever the process dies); else move the old one aside
+    // first, so the target is missing a complete version for two renames at most.
+    if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::path old = temp_;
+      old += ".old";
+      fs::rename(temp_, old, ec);  // still hidden, and now named as what it is
+      fs::remove_all(ec ? temp_ : old, ec);
+      untrack(temp_);
+      done_ = true;
+      return Status::Ok();
+    }
     fs::path old = temp_;
     old += ".old";
     fs::rename(target_, old, ec);

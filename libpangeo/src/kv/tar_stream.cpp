@@ -256,7 +256,8 @@ struct TarStreamReader::State {
 Result<std::shared_ptr<TarStreamReader>> TarStreamReader::start(int fd) {
   const char* tmp = std::getenv("TMPDIR");
   fs::path base = tmp && *tmp ? fs::path(tmp) : fs::temp_directory_path();
-  std::string templ = (base / "pg-stream-XXXXXX").string();
+  remove_orphans(base, "pg-stream-");
+  std::string templ = (base / fmt::format("pg-stream-{}-XXXXXX", temporary_tag())).string();
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data())) return io_error("{}: cannot create a spool directory: {}", base.string(), std::strerror(errno));

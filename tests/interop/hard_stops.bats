@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# Hard stops and hostile input: kill -9 at many moments of a conversion that replaces its
+# output (a Zarr directory, a netCDF file); afterwards the target is its previous or its new
+# complete version, and the hidden temporaries the kill left go at the next run. Then every
+# hostile input of tests/hostile through every tool: clean errors only.
+load helpers
+
+setup_file() {
+  cd "$BATS_FILE_TMPDIR"
+  $PY "$SRC/scripts/make-sst.py" old.nc --years 2 --res 1
+  $PY "$SRC/scripts/make-sst.py" new.nc --years 3 --res 1 --start 1900
+}
+
+setup() { cd "$BATS_FILE_TMPDIR"; }
+
+# The mean of sst in a dataset, as pg-info --stats --json reports it.
+mean_of() {
+  pg-info --stats --json "$1" | $PY -c '
+import json, sys
+print([v["stats"]["mean"] for v in json.load(sys.stdin)["root"]["variables"] if v["name"] == "sst"][0])'
+}
+
+kill_points() {  # OUT OPTIONS...: replaces OUT (made from old.nc) by new.nc, killed at many moments
+  local out=$1
+  shift
+  pg-convert old.nc -o "$out" "$@" -O
+  local old_mean new_mean
+  old_mean=$(mean_of "$out")
+  pg-convert new.nc -o "ref-$out" "$@" -O
+  new_mean=$(mean_of "ref-$out")
+  [ "$old_mean" != "$new_mean" ]
+  # Kill points spread over the time a run takes, and a little past it.
+  local t0 t1
+  t0=$(date +%s.%N)
+  pg-convert new.nc -o "$out" "$@" -O -j 1
+  t1=$(date +%s.%N)
+  pg-convert old.nc -o "$out" "$@" -O
+  local seen_old=0 seen_new=0
+  for delay in $($PY -c "print(*[round(($t1 - $t0) * k / 14, 3) for k in range(1, 19)])"); do
+    pg-convert new.nc -o "$out" "$@" -O -j 1 &
+    local pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    local m
+    m=$(mean_of "$out")
+    if [ "$m" = "$old_mean" ]; then seen_old=$((seen_old + 1)); else [ "$m" = "$new_mean" ]; seen_new=$((seen_new + 1)); fi
+    # Back to the old version; the run that does it removes what the kill left.
+    pg-convert old.nc -o "$out" "$@" -O
+    [ "$(mean_of "$out")" = "$old_mean" ]
+    [ -z "$(ls -A | grep -F ".$out.pgtmp-" || true)" ] || { ls -A; false; }
+  done
+  echo "old $seen_old, new $seen_new" >&3
+  [ "$seen_old" -ge 1 ] && [ "$seen_new" -ge 1 ]
+}
+
+@test "kill -9 while a Zarr store is replaced: the old or the new store, never a mix; leftovers go at the next run" {
+  kill_points out.zarr --compressor zstd:19 --chunks time=1
+}
+
+@test "kill -9 while a netCDF file is replaced: the old or the new file; leftovers go at the next run" {
+  kill_points out.nc --compressor zlib:9 --chunks time=1
+}
+
+@test "temporaries of a process that still runs, or of another host, are left alone" {
+  mkdir -p keep && cd keep
+  sleep 30 &
+  live=$!
+  host=$(hostname | tr - _)
+  mkdir ".o.zarr.pgtmp-$host-$live-0000abcd" ".o.zarr.pgtmp-otherhost-1-0000abcd" ".o.zarr.pgtmp-$host-999999999-0000abcd"
+  pg-convert ../old.nc -o o.zarr
+  kill "$live"
+  [ -d ".o.zarr.pgtmp-$host-$live-0000abcd" ]
+  [ -d ".o.zarr.pgtmp-otherhost-1-0000abcd" ]
+  [ ! -e ".o.zarr.pgtmp-$host-999999999-0000abcd" ]
+}
+
+@test "a stream spool left by kill -9 goes at the next stream read" {
+  mkdir -p spool
+  host=$(hostname | tr - _)
+  mkdir "spool/pg-stream-$host-999999999-AbCdEf"
+  pg-convert old.nc -o - | TMPDIR=$PWD/spool pg-info - >/dev/null
+  [ -z "$(ls -A spool)" ]
+}
+
+@test "hostile inputs through every tool: clean one-line errors, no crash, hang or bare library text" {
+  run "$SRC/tests/hostile/run.sh" "$SRC/build/bin" --quick --timeout 60
+  echo "$output" | head -40
+  [ "$status" -eq 0 ]
+}
