@@ -8,10 +8,45 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 
 #include "pangeo/cloud.hpp"
+#include "xml.hpp"
 
 namespace pangeo {
+
+std::string xml_unescape(const std::string& s) {
+  static const std::pair<std::string_view, char> kEntities[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&amp;", '&'}};
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    bool replaced = false;
+    if (s[i] == '&')
+      for (const auto& [from, to] : kEntities)
+        if (s.compare(i, from.size(), from) == 0) {
+          out += to;
+          i += from.size();
+          replaced = true;
+          break;
+        }
+    if (!replaced) out += s[i++];
+  }
+  return out;
+}
+
+std::vector<std::string> xml_values(const std::string& xml, const std::string& tag) {
+  std::vector<std::string> out;
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  size_t p = 0;
+  while ((p = xml.find(open, p)) != std::string::npos) {
+    size_t e = xml.find(close, p + open.size());
+    if (e == std::string::npos) break;
+    out.push_back(xml_unescape(xml.substr(p + open.size(), e - p - open.size())));
+    p = e + close.size();
+  }
+  return out;
+}
 
 namespace {
 // The requested range of a whole value, for servers that answer a ranged GET with 200
@@ -76,31 +111,6 @@ std::string amz_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
   return buf;
-}
-
-std::string xml_unescape(std::string s) {
-  const std::pair<const char*, const char*> ents[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
-  for (auto [from, to] : ents) {
-    size_t p = 0;
-    while ((p = s.find(from, p)) != std::string::npos) {
-      s.replace(p, std::strlen(from), to);
-      p += std::strlen(to);
-    }
-  }
-  return s;
-}
-
-std::vector<std::string> xml_values(const std::string& xml, const std::string& tag) {
-  std::vector<std::string> out;
-  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
-  size_t p = 0;
-  while ((p = xml.find(open, p)) != std::string::npos) {
-    size_t e = xml.find(close, p);
-    if (e == std::string::npos) break;
-    out.push_back(xml_unescape(xml.substr(p + open.size(), e - p - open.size())));
-    p = e + close.size();
-  }
-  return out;
 }
 
 std::string strip_quotes(std::string s) {
