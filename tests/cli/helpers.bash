@@ -2,7 +2,9 @@
 bats_require_minimum_version 1.5.0
 PY=/usr/bin/python3
 SRC=${PANGEO_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
-export PATH="$SRC/build/bin:$PATH"
+# PG_BIN: the tools under test (a sanitizer build, say); default the build tree's.
+PG_BIN=${PG_BIN:-$SRC/build/bin}
+export PATH="$PG_BIN:$PATH"
 FERRET=/usr/share/ferret-vis/data
 
 make_fixtures() {

@@ -84,7 +84,7 @@ kill_points() {  # OUT OPTIONS...: replaces OUT (made from old.nc) by new.nc, ki
 }
 
 @test "hostile inputs through every tool: clean one-line errors, no crash, hang or bare library text" {
-  run "$SRC/tests/hostile/run.sh" "$SRC/build/bin" --quick --timeout 60
+  run "$SRC/tests/hostile/run.sh" "$PG_BIN" --quick --timeout 60
   echo "$output" | head -40
   [ "$status" -eq 0 ]
 }

@@ -385,8 +385,10 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
     s = body();
   } catch (const CLI::ParseError& e) {
     return usage_exit(tool, e);
+  } catch (const std::bad_alloc&) {
+    s = pangeo::resource_exhausted("out of memory: the work needs more than this process may use (lower --memory or -j)");
   } catch (const std::exception& e) {
-    s = pangeo::internal_error("{}", e.what());
+    s = pangeo::internal_error("unexpected failure: {}", e.what());
   }
   if (g_signal) {
     pangeo::remove_pending_temporaries();

@@ -8,6 +8,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <memory>
 
 #include "codec_impl.hpp"
 
@@ -120,7 +121,9 @@ class ZstdCodec final : public Codec {
     return j;
   }
   Result<Bytes> encode(const Bytes& in) const override {
-    thread_local ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    thread_local const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> owner(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    ZSTD_CCtx* cctx = owner.get();
+    if (!cctx) return resource_exhausted("zstd: cannot allocate a compression context");
     ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, checksum_ ? 1 : 0);
@@ -131,7 +134,9 @@ class ZstdCodec final : public Codec {
     return out;
   }
   Result<Bytes> decode(const Bytes& in, size_t limit) const override {
-    thread_local ZSTD_DCtx* dctx = ZSTD_createDCtx();
+    thread_local const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> owner(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    ZSTD_DCtx* dctx = owner.get();
+    if (!dctx) return resource_exhausted("zstd: cannot allocate a decompression context");
     unsigned long long size = ZSTD_getFrameContentSize(in.data(), in.size());
     if (size == ZSTD_CONTENTSIZE_ERROR) return corrupt("zstd: not a zstd frame");
     if (size != ZSTD_CONTENTSIZE_UNKNOWN) {

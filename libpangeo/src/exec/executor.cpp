@@ -115,7 +115,7 @@ Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
       try {
         s = task(i);
       } catch (const std::bad_alloc&) {
-        s = resource_exhausted("out of memory");
+        s = resource_exhausted("out of memory in a task planned for {} bytes", bytes);
       } catch (const std::exception& e) {
         s = internal_error("{}", e.what());
       }

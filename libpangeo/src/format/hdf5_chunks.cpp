@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <memory>
 
 #include "netcdf_lock.hpp"
 
@@ -190,7 +191,10 @@ Result<bool> Hdf5ChunkReader::read(const std::string& var_path, const Variable& 
     }
     return true;
   }
-  thread_local libdeflate_decompressor* inflater = libdeflate_alloc_decompressor();
+  thread_local const std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> owner(
+      libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
+  libdeflate_decompressor* inflater = owner.get();
+  if (!inflater) return resource_exhausted("cannot allocate a deflate decompressor");
   Bytes raw, inflated;
   NdArray chunk(v.dtype, p.chunks);
   for (const auto& [part, c] : todo) {

@@ -36,8 +36,13 @@ CURL* thread_handle() {
   return handle.h;
 }
 
+// No object a store reads is larger than this; a server sending more is refused (the
+// transfer stops with a write error) instead of filling memory.
+constexpr size_t kMaxBody = size_t(2) << 30;
+
 size_t on_body(char* p, size_t size, size_t n, void* user) {
   auto* out = static_cast<Bytes*>(user);
+  if (out->size() + size * n > kMaxBody) return 0;
   out->insert(out->end(), p, p + size * n);
   return size * n;
 }
@@ -142,6 +147,7 @@ Result<HttpResponse> http_perform(const HttpRequest& request, const RetryPolicy&
     }
     CURLcode rc = curl_easy_perform(h);
     curl_slist_free_all(hdrs);
+    if (rc == CURLE_WRITE_ERROR) return io_error("{} {}: the response is larger than {} GiB", req.method, req.url, kMaxBody >> 30);
     if (rc != CURLE_OK) {
       last_error = curl_easy_strerror(rc);
       if (transient(rc)) continue;
