@@ -88,3 +88,37 @@ kill_points() {  # OUT OPTIONS...: replaces OUT (made from old.nc) by new.nc, ki
   echo "$output" | head -40
   [ "$status" -eq 0 ]
 }
+
+@test "a library call that does not return in time: one line naming the file, exit 1, no output left" {
+  # 3000 variables: opening takes HDF5 far longer than the 0.01 s allowed here.
+  $PY -c "
+import netCDF4
+with netCDF4.Dataset('many.nc', 'w') as ds:
+    ds.createDimension('x', 4)
+    for i in range(3000):
+        ds.createVariable(f'v{i}', 'f4', ('x',))
+"
+  PG_LIBRARY_TIMEOUT=0.01 run pg-convert many.nc -o many.zarr
+  assert_one_line_error 1
+  [[ "$output" == *"many.nc: opening the file: no answer"*"0.01 s"* ]]
+  [ ! -e many.zarr ]
+  [ -z "$(ls -A | grep -F .many.zarr.pgtmp || true)" ]
+  run pg-info many.nc  # the default limit is ample
+  [ "$status" -eq 0 ]
+}
+
+@test "FIFOs and devices are refused as inputs and as chunks, at once" {
+  mkfifo fifo.nc
+  run timeout 10 pg-info fifo.nc
+  assert_one_line_error 1
+  [[ "$output" == *"not a regular file"* ]]
+  pg-convert old.nc -o links.zarr --chunks time=12 -O
+  chunk=$(cd links.zarr/sst && ls | grep -v '^\.' | head -1)
+  rm "links.zarr/sst/$chunk" && ln -s /dev/zero "links.zarr/sst/$chunk"
+  run timeout 10 pg-info --stats links.zarr
+  assert_one_line_error 1
+  [[ "$output" == *"not a regular file"* ]]
+  rm "links.zarr/sst/$chunk" && mkfifo "links.zarr/sst/$chunk"
+  run timeout 10 pg-reduce links.zarr --dim time -o r.nc
+  assert_one_line_error 1
+}

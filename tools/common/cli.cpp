@@ -14,6 +14,7 @@
 #include "pangeo/cloud.hpp"
 #include "pangeo/codec.hpp"
 #include "pangeo/store.hpp"
+#include "pangeo/watchdog.hpp"
 
 namespace pgtool {
 
@@ -380,6 +381,13 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
   sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // A library call that hangs (HDF5 on a damaged file): one line, temporaries removed, exit 1.
+  pangeo::set_stall_handler([tool](const std::string& what, double seconds) {
+    std::fprintf(stderr, "%s: error: %s: no answer from the netCDF/HDF5 library in %g s (a damaged file?)\n",
+                 tool.c_str(), what.c_str(), seconds);
+    pangeo::remove_pending_temporaries();
+    std::_Exit(1);
+  });
   pangeo::Status s;
   try {
     s = body();

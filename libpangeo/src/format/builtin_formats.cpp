@@ -133,6 +133,9 @@ Result<std::unique_ptr<DatasetReader>> open_dataset(const std::string& location,
     PG_ASSIGN_OR_RETURN(p.store, open_store(p.path));
     return open_probed(p);
   }
+  // Datasets are files that can be read at any offset: a FIFO would block here (or feed
+  // netCDF-C something it cannot seek in), a device never ends. Streams come as "-".
+  if (!fs::is_regular_file(st)) return invalid_argument("{}: not a regular file (netCDF needs a file it can seek in; Zarr streams come as -)", p.path);
   int fd = ::open(p.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return io_error("{}: {}", p.path, std::strerror(errno));
   p.head.resize(4096);

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <map>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hdf5_chunks.hpp"
 #include "netcdf3_layout.hpp"
@@ -17,6 +19,7 @@
 #include "netcdf_types.hpp"
 #include "pangeo/format.hpp"
 #include "pangeo/grid.hpp"
+#include "pangeo/watchdog.hpp"
 
 namespace pangeo {
 
@@ -45,9 +48,14 @@ class NetcdfReader final : public DatasetReader {
     // and sizes (a header claiming 2^64-1 of something crashes it inside nc_open).
     uint64_t need = 0;
     bool classic = false;
-    if (char magic[4] = {}; std::FILE* f = std::fopen(path_.c_str(), "rb")) {
-      classic = std::fread(magic, 1, 4, f) == 4 && std::memcmp(magic, "CDF", 3) == 0;
-      std::fclose(f);
+    if (int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); fd >= 0) {
+      struct stat st {};
+      char magic[4] = {};
+      const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+      classic = regular && ::pread(fd, magic, 4, 0) == 4 && std::memcmp(magic, "CDF", 3) == 0;
+      ::close(fd);
+      // netCDF-C needs to seek: a FIFO or a device would block it or never end.
+      if (!regular) return invalid_argument("{}: not a regular file", path_);
     }
     if (classic) {
       PG_ASSIGN_OR_RETURN(need, netcdf3_required_size(path_));
@@ -56,6 +64,8 @@ class NetcdfReader final : public DatasetReader {
         return corrupt("{}: truncated netCDF-3 file ({} bytes; its header describes {})", path_, st.st_size, need);
     }
     NetcdfLock lock(netcdf_mutex());
+    // A damaged netCDF-4 file can make HDF5 loop forever here: bounded by the watchdog.
+    StallGuard guard(path_ + ": opening the file");
     int rc = nc_open(path_.c_str(), NC_NOWRITE, &ncid_);
     if (rc != NC_NOERR) {
       ncid_ = -1;
