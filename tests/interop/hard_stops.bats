@@ -122,3 +122,30 @@ with netCDF4.Dataset('many.nc', 'w') as ds:
   run timeout 10 pg-reduce links.zarr --dim time -o r.nc
   assert_one_line_error 1
 }
+
+@test "sizes from metadata that cannot fit: one line naming the array and what it needs, before any allocation" {
+  mkdir -p huge.zarr/a
+  echo '{"zarr_format": 2}' > huge.zarr/.zgroup
+  echo '{"_ARRAY_DIMENSIONS": ["y", "x"]}' > huge.zarr/a/.zattrs
+  echo '{"zarr_format": 2, "shape": [1000000000, 1000000000], "chunks": [1000000, 1000000], "dtype": "<f4",
+         "compressor": null, "fill_value": 0, "filters": null, "order": "C"}' > huge.zarr/a/.zarray
+  pg-info huge.zarr >/dev/null  # the metadata alone is fine
+  for cmd in "pg-info --stats huge.zarr" "pg-convert huge.zarr -o h.zarr" "pg-select huge.zarr --isel x=0 -o h.nc" \
+             "pg-reduce huge.zarr --dim x --memory 100M -o h.nc"; do
+    run bash -c "ulimit -v 8000000; $cmd"
+    assert_one_line_error 1
+    [[ "$output" == *'"a"'* && "$output" == *"needs "*"MiB, more than the "* && "$output" == *"raise --memory"* ]] ||
+      { echo "$cmd: $output"; false; }
+  done
+  # 10^24 elements or 2^40 chunks: refused when the store is opened
+  sed -i 's/1000000000, 1000000000/1000000000000, 1000000000000/' huge.zarr/a/.zarray
+  run pg-info huge.zarr
+  assert_one_line_error 1
+  [[ "$output" == *"more than 2^60 elements"* ]]
+  echo '{"zarr_format": 2, "shape": [1099511627776, 1, 1], "chunks": [1, 1, 1], "dtype": "<f4",
+         "compressor": null, "fill_value": 0, "filters": null, "order": "C"}' > huge.zarr/a/.zarray
+  echo '{"_ARRAY_DIMENSIONS": ["t", "y", "x"]}' > huge.zarr/a/.zattrs
+  run timeout 20 pg-info --stats huge.zarr
+  assert_one_line_error 1
+  [[ "$output" == *"chunks (at most 2^32 are supported)"* ]]
+}

@@ -115,6 +115,7 @@ pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const s
   pangeo::ExecOptions e;
   e.threads = o.threads;
   e.memory_budget = o.memory ? *o.memory : pangeo::default_memory_budget();
+  pangeo::set_data_limit(e.memory_budget);  // 0 (--memory 0): what the process may use
   e.scratch = o.scratch;
   e.scratch_cloud = o.cloud;
   bool show = !o.quiet && !o.no_progress && (o.progress || isatty(STDERR_FILENO));
@@ -394,7 +395,7 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
   } catch (const CLI::ParseError& e) {
     return usage_exit(tool, e);
   } catch (const std::bad_alloc&) {
-    s = pangeo::resource_exhausted("out of memory: the work needs more than this process may use (lower --memory or -j)");
+    s = pangeo::resource_exhausted("out of memory: the work needs more than this process may use");
   } catch (const std::exception& e) {
     s = pangeo::internal_error("unexpected failure: {}", e.what());
   }

@@ -43,6 +43,16 @@ uint64_t available_memory();
 // available_memory().
 uint64_t default_memory_budget();
 
+// The most data one read may hold at once: readers check a region or a chunk against it
+// before allocating, so a size taken from metadata that cannot fit is an error naming the
+// array (kResourceExhausted) instead of an allocation failure. The tools set it to their
+// memory budget; unset (0), it is available_memory().
+void set_data_limit(uint64_t bytes);
+// OK when `bytes` fit the limit; else "needs X MiB, more than the memory budget of Y MiB".
+// With `budgeted` false only available_memory() bounds it (results held whole, which the
+// budget for data in flight does not cover).
+Status check_data_size(uint64_t bytes, bool budgeted = true);
+
 // The number of threads `options` resolves to.
 unsigned resolve_threads(const ExecOptions& options);
 

@@ -44,6 +44,21 @@ uint64_t available_memory() {
   return mem;
 }
 
+namespace {
+std::atomic<uint64_t> g_data_limit{0};
+std::string mib(uint64_t b) { return fmt::format("{:.1f} MiB", double(b) / (1 << 20)); }
+}  // namespace
+
+void set_data_limit(uint64_t bytes) { g_data_limit = bytes; }
+
+Status check_data_size(uint64_t bytes, bool budgeted) {
+  const uint64_t set = budgeted ? g_data_limit.load() : 0;
+  const uint64_t limit = set ? std::min(set, available_memory()) : available_memory();
+  if (bytes <= limit) return Status::Ok();
+  return resource_exhausted("needs {}, more than the {} of {}", mib(bytes),
+                            set && set <= available_memory() ? "memory budget" : "memory this process may use", mib(limit));
+}
+
 uint64_t default_memory_budget() { return std::min<uint64_t>(2ull << 30, available_memory() / 4); }
 
 unsigned resolve_threads(const ExecOptions& options) {

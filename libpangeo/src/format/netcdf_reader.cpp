@@ -18,6 +18,7 @@
 #include "netcdf_lock.hpp"
 #include "netcdf_types.hpp"
 #include "pangeo/format.hpp"
+#include "pangeo/executor.hpp"
 #include "pangeo/grid.hpp"
 #include "pangeo/watchdog.hpp"
 
@@ -106,6 +107,9 @@ class NetcdfReader final : public DatasetReader {
     if (it == vars_.end()) return not_found("{}: no variable \"{}\"", path_, path);
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
     const Variable& v = *ref.var;
+    const size_t item = v.dtype.kind == DTypeKind::kString ? sizeof(std::string) : v.dtype.itemsize;
+    if (Status s = check_data_size(element_count(box.count) * item, false); !s.ok())
+      return s.with_context(fmt::format("{}: variable \"{}\": a region of {} elements", path_, path, element_count(box.count)));
     NdArray out(v.dtype, box.count);
     if (box.size() == 0 && !box.count.empty()) return out;
     if (chunks_ && !v.storage.chunks.empty()) {

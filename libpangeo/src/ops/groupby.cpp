@@ -223,7 +223,7 @@ Result<Grouping> grouping_for(DatasetReader& in, const GroupByOptions& o) {
 
 // The variables to reduce (each grouped dimension mapped to its groups); `out` receives
 // the variables that pass through.
-std::vector<Work> grouped_work(const Group& root, const Grouping& g, const GroupByOptions& o, Group& out) {
+Result<std::vector<Work>> grouped_work(const Group& root, const Grouping& g, const GroupByOptions& o, Group& out) {
   const std::set<std::string> coords = coordinate_names(root);
   const uint64_t ngroups = g.labels.size();
   std::vector<Work> work;
@@ -240,6 +240,13 @@ std::vector<Work> grouped_work(const Group& root, const Grouping& g, const Group
       }
       continue;
     }
+    std::vector<bool> mapped(v.rank());
+    uint64_t cells = 1;
+    for (size_t d = 0; d < v.rank(); ++d) {
+      mapped[d] = v.dims[d] == g.dim;
+      cells *= mapped[d] ? ngroups : v.shape[d];
+    }
+    PG_RETURN_IF_ERROR(check_reduction_size(v, mapped, cells));
     Mapping m;
     for (size_t d = 0; d < v.rank(); ++d) {
       bool grouped = v.dims[d] == g.dim;
@@ -364,7 +371,7 @@ std::vector<std::string> resample_period_names() {
 Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetReader> in, const GroupByOptions& o) {
   PG_ASSIGN_OR_RETURN(Grouping g, grouping_for(*in, o));
   Group out = copy_group_header(in->root(), !o.anomaly);
-  std::vector<Work> work = grouped_work(in->root(), g, o, out);
+  PG_ASSIGN_OR_RETURN(std::vector<Work> work, grouped_work(in->root(), g, o, out));
   if (work.empty()) return invalid_argument("no numeric variable has the dimension \"{}\"", g.dim);
   for (auto& x : g.group_of)
     if (x < 0) return unsupported("the grouping variable \"{}\" has missing values", o.variable);

@@ -83,6 +83,13 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
     }
     if (!v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords) || (wvar && &v == wvar))
       continue;  // coordinates along reduced dims and non-numeric variables go, as in xarray
+    std::vector<bool> mapped(v.rank());
+    uint64_t cells = 1;
+    for (size_t d = 0; d < v.rank(); ++d) {
+      mapped[d] = reduced.count(v.dims[d]) > 0;
+      if (!mapped[d]) cells *= v.shape[d];
+    }
+    PG_RETURN_IF_ERROR(check_reduction_size(v, mapped, cells));
     Mapping m;
     for (size_t d = 0; d < v.rank(); ++d) {
       bool r = reduced.count(v.dims[d]) > 0;

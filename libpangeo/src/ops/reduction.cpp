@@ -1,5 +1,7 @@
 #include "reduction.hpp"
 
+#include "pangeo/executor.hpp"
+
 #include "partials.hpp"
 
 #include "pangeo/rechunk.hpp"
@@ -409,6 +411,17 @@ Attributes decoded_attrs(const Attributes& in) {
   Attributes out = in;
   for (const char* k : {"_FillValue", "missing_value", "scale_factor", "add_offset", "_Unsigned"}) out.erase(k);
   return out;
+}
+
+Status check_reduction_size(const Variable& v, const std::vector<bool>& mapped, uint64_t out_cells) {
+  uint64_t table = 0;
+  for (size_t d = 0; d < v.rank() && d < mapped.size(); ++d)
+    if (mapped[d]) table += v.shape[d] * sizeof(int64_t);
+  // A few doubles per output cell: the accumulators (count, sum, sum of squares) and the result.
+  uint64_t cells = 0;
+  if (__builtin_mul_overflow(out_cells, uint64_t(4 * sizeof(double)), &cells)) cells = ~uint64_t(0);
+  return check_data_size(std::max(table, cells), false)
+      .with_context(fmt::format("variable \"{}\": the result of {} cells", v.name, out_cells));
 }
 
 Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const std::vector<std::string>& group_dim_names) {

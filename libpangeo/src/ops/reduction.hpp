@@ -41,6 +41,11 @@ struct Work {
   DType out_dtype;
 };
 
+// Whether the mapping of `v` (a position table of `shape[d]` entries for each dimension
+// that `mapped` marks) and its accumulators over `out_cells` output cells fit in the memory
+// this process may use (results are held whole: not data in flight); errors name the variable.
+Status check_reduction_size(const Variable& v, const std::vector<bool>& mapped, uint64_t out_cells);
+
 // The dtype xarray gives a statistic of `v`.
 DType result_dtype(const Variable& v, const OpSpec& op);
 

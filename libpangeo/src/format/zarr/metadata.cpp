@@ -5,17 +5,33 @@
 #include <cmath>
 #include <cstring>
 
+#include "pangeo/executor.hpp"
 #include "pangeo/grid.hpp"
 
 namespace pangeo {
 
-Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
-                            const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch,
+namespace {
+std::string dims_of(const Shape& s) {
+  std::string t;
+  for (size_t d = 0; d < s.size(); ++d) t += (d ? " x " : "") + std::to_string(s[d]);
+  return t;
+}
+}  // namespace
+
+Result<NdArray> read_region(const std::string& name, const DType& dtype, const Shape& shape, const Shape& chunks,
+                            const Box& box, const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch,
                             const FetchInto& fetch_into) {
   const ChunkGrid grid(shape, chunks);
   if (grid.rank() == 0) return fetch({}, Box{});
   for (size_t d = 0; d < grid.rank(); ++d)
     if (box.start[d] + box.count[d] > shape[d]) return invalid_argument("read beyond the array's shape");
+  const size_t item = dtype.kind == DTypeKind::kString ? sizeof(std::string) : dtype.itemsize;
+  // The region is the caller's plan (bounded by what the process may use); one chunk must
+  // fit the budget itself.
+  if (Status s = check_data_size(element_count(box.count) * item, false); !s.ok())
+    return s.with_context(fmt::format("zarr: array \"{}\": a region of {} {}", name, dims_of(box.count), dtype.numpy_name()));
+  if (Status s = check_data_size(element_count(chunks) * item); !s.ok())
+    return s.with_context(fmt::format("zarr: array \"{}\": chunks of {} {}", name, dims_of(chunks), dtype.numpy_name()));
   NdArray out(dtype, box.count);
   if (box.size() == 0) return out;
   const Box touched = grid.chunks_touching(box);

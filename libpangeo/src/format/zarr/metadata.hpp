@@ -15,7 +15,10 @@ namespace pangeo {
 // in the box as one contiguous range of the result, fetch_into(chunk index, destination)
 // may decode it straight there (true), or decline (false: fetch is used).
 using FetchInto = std::function<Result<bool>(const Shape& index, uint8_t* dst)>;
-Result<NdArray> read_region(const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
+// The region and each chunk are checked against check_data_size() first (errors name
+// the array `name`).
+Result<NdArray> read_region(const std::string& name, const DType& dtype, const Shape& shape, const Shape& chunks,
+                            const Box& box,
                             const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch,
                             const FetchInto& fetch_into = nullptr);
 

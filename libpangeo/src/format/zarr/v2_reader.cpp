@@ -98,7 +98,7 @@ class ZarrV2Reader final : public DatasetReader {
     if (info.pipeline.filters.empty() && !info.big_endian && !info.fortran)
       into = [&](const Shape& idx, uint8_t* dst) { return read_chunk_into(path, info, v, idx, dst); };
     return read_region(
-        v.dtype, v.shape, info.chunks, box, [&](const Shape& idx, const Box&) { return read_chunk(path, info, v, idx); },
+        path, v.dtype, v.shape, info.chunks, box, [&](const Shape& idx, const Box&) { return read_chunk(path, info, v, idx); },
         into);
   }
 
@@ -175,10 +175,10 @@ class ZarrV2Reader final : public DatasetReader {
       auto dt = parse_numpy_dtype(za.at("dtype").get<std::string>(), &info->big_endian);
       if (!dt.ok()) return ctx(dt.status());
       v.dtype = *dt;
-      auto shape = json_shape(za.value("shape", Json()), "shape");
+      auto shape = json_shape(za.value("shape", Json()), zkey + ": shape");
       if (!shape.ok()) return ctx(shape.status());
       v.shape = *shape;
-      auto chunks = json_shape(za.value("chunks", Json()), "chunks");
+      auto chunks = json_shape(za.value("chunks", Json()), zkey + ": chunks");
       if (!chunks.ok()) return ctx(chunks.status());
       info->chunks = *chunks;
       if (Status s = check_array_layout(v.shape, info->chunks, v.dtype.itemsize); !s.ok()) return ctx(s);

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "metadata.hpp"
+#include "pangeo/executor.hpp"
 #include "pangeo/grid.hpp"
 #include "pangeo/format.hpp"
 #include "v3_codecs.hpp"
@@ -64,14 +65,14 @@ class ZarrV3Reader final : public DatasetReader {
     const Variable& v = *ref.var;
     Array3& a = *arrays_.at(path);
     if (a.chain->kind == V3Chain::Kind::kShard) {
-      return read_region(v.dtype, v.shape, a.chain->inner, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
+      return read_region(path, v.dtype, v.shape, a.chain->inner, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
         std::string key;
         auto r = read_inner(a, v, idx, &key);
         if (!r.ok()) return r.status().with_context(fmt::format("zarr: array \"{}\": shard \"{}\"", path, key));
         return r;
       });
     }
-    return read_region(v.dtype, v.shape, a.chunks, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
+    return read_region(path, v.dtype, v.shape, a.chunks, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
       auto r = read_chunk(a, v, idx);
       if (!r.ok()) return r.status().with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, a.keys.key(a.key, idx)));
       return r;
@@ -116,13 +117,14 @@ class ZarrV3Reader final : public DatasetReader {
       auto dt = v3_data_type(m.at("data_type"));
       if (!dt.ok()) return ctx(dt.status());
       v.dtype = *dt;
-      auto shape = json_shape(m.value("shape", Json()), "shape");
+      const std::string file = key.empty() ? "zarr.json" : key + "/zarr.json";
+      auto shape = json_shape(m.value("shape", Json()), file + ": shape");
       if (!shape.ok()) return ctx(shape.status());
       v.shape = *shape;
       const Json grid = m.at("chunk_grid");
       if (!grid.is_object() || grid.value("name", "") != "regular")
         return ctx(unsupported("chunk grid {}", grid.is_object() ? grid.value("name", Json()).dump() : grid.dump()));
-      auto chunks = json_shape(grid.value("configuration", Json::object()).value("chunk_shape", Json()), "chunk_shape");
+      auto chunks = json_shape(grid.value("configuration", Json::object()).value("chunk_shape", Json()), file + ": chunk_shape");
       if (!chunks.ok()) return ctx(chunks.status());
       a->chunks = *chunks;
       if (Status s = check_array_layout(v.shape, a->chunks, v.dtype.itemsize); !s.ok()) return ctx(s);
@@ -185,6 +187,7 @@ class ZarrV3Reader final : public DatasetReader {
     }
     const V3Chain& ch = *a.chain;
     const uint64_t index_bytes = n_inner * 16 + ch.index_overhead;
+    PG_RETURN_IF_ERROR(check_data_size(index_bytes).with_context("shard index"));
     PG_ASSIGN_OR_RETURN(auto size, store_->size(key));
     std::shared_ptr<const std::vector<uint64_t>> entries;
     if (size) {
