@@ -15,6 +15,9 @@ Result<DType> config_dtype(const Json& config, const char* key, const DType& fal
   bool big = false;
   PG_ASSIGN_OR_RETURN(DType dt, parse_numpy_dtype(config[key].get<std::string>(), &big));
   if (big) return unsupported("big-endian {} \"{}\"", key, config[key].get<std::string>());
+  // Filters convert numbers: text, bytes or complex element types have no meaning here.
+  if (!dt.is_numeric() || dt.itemsize == 0 || dt.kind == DTypeKind::kComplex64 || dt.kind == DTypeKind::kComplex128)
+    return unsupported("{} \"{}\" is not a numeric type", key, config[key].get<std::string>());
   return dt;
 }
 
@@ -344,7 +347,10 @@ Result<std::unique_ptr<Codec>> make_quantize(const Json& c, const DType& dt) {
   PG_ASSIGN_OR_RETURN(DType d, config_dtype(c, "dtype", dt));
   PG_ASSIGN_OR_RETURN(DType a, config_dtype(c, "astype", d));
   if (!d.is_float()) return invalid_argument("quantize needs a float dtype");
-  return std::unique_ptr<Codec>(new QuantizeCodec(c.at("digits").get<int>(), d, a));
+  const int digits = c.at("digits").get<int>();
+  // A double holds 17 significant digits: anything far beyond is a broken configuration.
+  if (digits < -30 || digits > 30) return invalid_argument("quantize: {} digits (at most 30)", digits);
+  return std::unique_ptr<Codec>(new QuantizeCodec(digits, d, a));
 }
 Result<std::unique_ptr<Codec>> make_astype(const Json& c, const DType& dt) {
   PG_ASSIGN_OR_RETURN(DType d, config_dtype(c, "decode_dtype", dt));

@@ -59,8 +59,10 @@ class Watchdog {
       auto first = watches_.begin();
       for (auto it = watches_.begin(); it != watches_.end(); ++it)
         if (it->second.deadline < first->second.deadline) first = it;
-      if (Clock::now() < first->second.deadline) {
-        cv_.wait_until(lock, first->second.deadline);
+      // A copy: the guard (and its entry) may go while this thread waits.
+      const Clock::time_point deadline = first->second.deadline;
+      if (Clock::now() < deadline) {
+        cv_.wait_until(lock, deadline);
         continue;
       }
       const Watch stalled = first->second;

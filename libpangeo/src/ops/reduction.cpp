@@ -219,7 +219,8 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
   uint64_t next = 0;
   auto merge_ready = [&] {
     while (!pending.empty() && pending.begin()->first == next) {
-      auto& [region, part] = pending.begin()->second;
+      const Box& region = pending.begin()->second.first;
+      const Accumulator& part = pending.begin()->second.second;
       for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t c) { total.merge(t, part, c); });
       pending.erase(pending.begin());
       ++next;
@@ -235,7 +236,8 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
     return Status::Ok();
   }
   // A part run computes its share of the batches and hands them to the partial store.
-  const auto [own_first, own_last] = part_range(nbatch, partial ? partial->part() : Part());
+  const std::pair<uint64_t, uint64_t> owned = part_range(nbatch, partial ? partial->part() : Part());
+  const uint64_t own_first = owned.first, own_last = owned.second;
   auto task = [&](uint64_t k) -> Status {
     const uint64_t bi = own_first + k;
     auto [first, last] = batch_range(bi);
