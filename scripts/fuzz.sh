@@ -14,7 +14,7 @@ build=${FUZZ_BUILD:-build-fuzz}
 jobs=${JOBS:-2}
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(zarr_v2 zarr_v3 codecs tar_stream netcdf3_header cf_time specs s3_xml json)
-command -v clang++ >/dev/null || { echo "fuzz.sh: clang is needed (apt-get install clang)" >&2; exit 1; }
+scripts/install-deps.sh --fuzz >&2
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$build" -DPANGEO_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi

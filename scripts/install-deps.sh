@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that building, running and testing need.
-# Usage: scripts/install-deps.sh [--test]   (--test adds the oracles the test suite uses)
+# Usage: scripts/install-deps.sh [--test|--fuzz]   (--test adds the oracles the test suite
+# uses; --fuzz adds clang, whose libFuzzer scripts/fuzz.sh builds with)
 set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libcli11-dev libnetcdf-dev libhdf5-dev
   libblosc-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev zlib1g-dev libzstd-dev
@@ -8,8 +9,10 @@ build_pkgs=(build-essential cmake pkg-config libcli11-dev libnetcdf-dev libhdf5-
 test_pkgs=(bats libgtest-dev python3-xarray python3-zarr python3-dask python3-cftime
   nco cdo ferret-datasets tar procps time awscli python3-botocore rclone libopenmpi-dev openmpi-bin
   slurm-wlm munge)
+fuzz_pkgs=(clang)
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
+[[ "${1:-}" == "--fuzz" ]] && want+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}")
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
