@@ -271,6 +271,50 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   [ "$killed_before" -ge 1 ]
 }
 
+@test "kill -9 while an s3:// store is replaced (-O) or uploaded: never old metadata over new chunks; a rerun completes it" {
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o old.zarr --chunks time=1
+  pg-convert "$FIX/parts/sst_1856.nc" -o new.zarr --chunks time=1 --compressor zstd:19
+  pg-convert old.zarr -o old.nc -O
+  pg-convert new.zarr -o new.nc -O
+  seen_absent=0 seen_old=0
+  for delay in 0.02 0.05 0.1 0.2 0.3 0.5 0.8; do
+    aws --endpoint-url "$E" s3 rm --recursive --quiet s3://bucket/o.zarr
+    pg-upload old.zarr s3://bucket/o.zarr --endpoint-url "$E" -q
+    pg-convert --endpoint-url "$E" "$FIX/parts/sst_1856.nc" -o s3://bucket/o.zarr --chunks time=1 --compressor zstd:19 -O -j 1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    # The old store, the new one, or no dataset at all: never a mix.
+    if pg-convert --endpoint-url "$E" s3://bucket/o.zarr -o now.nc -O 2>/dev/null; then
+      if "$SRC/tests/interop/assert_identical.py" old.nc now.nc 2>/dev/null; then seen_old=$((seen_old + 1))
+      else "$SRC/tests/interop/assert_identical.py" new.nc now.nc; fi
+    else
+      seen_absent=$((seen_absent + 1))
+    fi
+    pg-convert --endpoint-url "$E" "$FIX/parts/sst_1856.nc" -o s3://bucket/o.zarr --chunks time=1 --compressor zstd:19 -O
+    pg-convert --endpoint-url "$E" s3://bucket/o.zarr -o done.nc -O
+    "$SRC/tests/interop/assert_identical.py" new.nc done.nc
+    # no object of the old store is left beside the new one
+    remote=$(aws --endpoint-url "$E" s3 ls --recursive s3://bucket/o.zarr/ | awk '{print $4}' | sed "s|^o.zarr/||" | sort)
+    local_keys=$(cd new.zarr && find . -type f | sed "s|^./||" | sort)
+    [ "$remote" = "$local_keys" ] || { diff <(echo "$remote") <(echo "$local_keys"); false; }
+  done
+  [ $((seen_absent + seen_old)) -ge 1 ]
+  # pg-upload killed at any moment: the metadata goes last, so the copy reads whole or not at all
+  for delay in 0.02 0.05 0.1 0.2; do
+    aws --endpoint-url "$E" s3 rm --recursive --quiet s3://bucket/u.zarr
+    pg-upload new.zarr s3://bucket/u.zarr --endpoint-url "$E" -q &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    if pg-convert --endpoint-url "$E" s3://bucket/u.zarr -o up.nc -O 2>/dev/null; then
+      "$SRC/tests/interop/assert_identical.py" new.nc up.nc
+    fi
+  done
+}
+
 @test "a two-stage rechunk reads from s3:// and keeps its intermediate copy under --scratch s3://, removed after" {
   pg-convert "$FIX/sst.nc" -o c.zarr --chunks time=12
   pg-upload c.zarr s3://bucket/r/c.zarr --endpoint-url "$E" -q

@@ -68,8 +68,8 @@ Result<std::unique_ptr<DatasetReader>> open_store_dataset(std::shared_ptr<Store>
 // Whether `store` holds a dataset of a format we read (its metadata keys are there).
 Result<bool> store_holds_dataset(std::shared_ptr<Store> store);
 // The order in which a Zarr store's keys are written (to object storage, by uploads) so
-// that readers never see half a store: chunks 0, metadata 1, consolidated metadata (the
-// root zarr.json, .zmetadata) 2.
+// that readers never see half a store: chunks 0, arrays' and subgroups' metadata 1, the
+// root's own (.zgroup, .zattrs, zarr.json) 2, consolidated metadata (.zmetadata) 3.
 int zarr_write_rank(const std::string& key);
 
 enum class OutputFormat { kZarr, kNetcdf4, kNetcdf3 };

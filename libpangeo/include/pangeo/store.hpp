@@ -66,6 +66,11 @@ std::vector<std::string> keys_with_prefix(const Map& map, const std::string& pre
   return keys;
 }
 
+// Erases every key of `store`: metadata first (.zgroup, .zarray, .zattrs, .zmetadata,
+// zarr.json, pgpartial.json), so that a store cleared halfway (a kill -9) describes no data
+// rather than old metadata over some new chunks; then everything else.
+Status clear_store(Store& store);
+
 // An in-memory map, thread-safe; for tests and temporary results.
 class MemoryStore : public Store {
  public:

@@ -1,6 +1,8 @@
 // MemoryStore: a sorted map under a mutex.
 #include "pangeo/store.hpp"
 
+#include <algorithm>
+
 namespace pangeo {
 
 Result<std::optional<Bytes>> MemoryStore::get(const std::string& key) {
@@ -68,6 +70,18 @@ Result<std::shared_ptr<MemoryStore>> unpack_store(const Bytes& in) {
     at += vlen;
   }
   return store;
+}
+
+Status clear_store(Store& store) {
+  PG_ASSIGN_OR_RETURN(std::vector<std::string> keys, store.list(""));
+  auto is_metadata = [](const std::string& k) {
+    const std::string base = k.substr(k.rfind('/') == std::string::npos ? 0 : k.rfind('/') + 1);
+    return base == ".zgroup" || base == ".zarray" || base == ".zattrs" || base == ".zmetadata" || base == "zarr.json" ||
+           base == "pgpartial.json";
+  };
+  std::stable_partition(keys.begin(), keys.end(), is_metadata);
+  for (const auto& k : keys) PG_RETURN_IF_ERROR(store.erase(k));
+  return Status::Ok();
 }
 
 }  // namespace pangeo

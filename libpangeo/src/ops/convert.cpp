@@ -306,10 +306,23 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
     if (req.dry_run) return plan;
     PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output, req.cloud));
-    if (!req.overwrite) {
-      PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
-      if (exists) return already_exists("{}: output exists (use -O to overwrite)", req.output);
-    }
+    auto bare = [](std::string u) {
+      while (!u.empty() && u.back() == '/') u.pop_back();
+      return u;
+    };
+    for (const auto& input : req.inputs)
+      if (bare(input) == bare(req.output)) return invalid_argument("{}: output is the same as an input", req.output);
+    PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
+    if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
+    // Replacing a store: the old one goes first, metadata first. New chunks written under
+    // old metadata would read as a mix if the run died, and old chunks left beside new
+    // metadata could be read as data where the new store has none. Objects without
+    // metadata are what an interrupted run left: replaced with -O, refused without.
+    PG_ASSIGN_OR_RETURN(std::vector<std::string> old_keys, remote->list(""));
+    if (!old_keys.empty() && !req.overwrite)
+      return already_exists("{}: holds {} objects but no dataset (an interrupted run?); -O replaces them", req.output,
+                            old_keys.size());
+    if (!old_keys.empty()) PG_RETURN_IF_ERROR(clear_store(*remote).with_context(req.output));
     auto held = std::make_shared<MetadataLastStore>(remote, zarr_write_rank);
     PG_ASSIGN_OR_RETURN(auto writer, make_writer(spec, held, ""));
     PG_RETURN_IF_ERROR(run_convert(*in, plan, *writer, req.options));

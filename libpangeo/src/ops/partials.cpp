@@ -232,7 +232,7 @@ Status write_part(const PartRequest& req, Options o, Json command, Compute compu
     PG_ASSIGN_OR_RETURN(store, open_store(req.output, req.cloud));
     PG_ASSIGN_OR_RETURN(auto exists, store->size("pgpartial.json"));
     if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
-    if (exists) PG_RETURN_IF_ERROR(store->erase("pgpartial.json"));
+    if (exists) PG_RETURN_IF_ERROR(clear_store(*store).with_context(req.output));
   } else {
     PG_ASSIGN_OR_RETURN(out, AtomicOutput::create(req.output, req.overwrite, true));
     store = std::make_shared<DirectoryStore>(out->temp_path());

@@ -135,9 +135,7 @@ struct Scratch {
   std::shared_ptr<Store> store;
   bool remote = false;
   ~Scratch() {
-    if (remote && store)
-      if (auto keys = store->list(""); keys.ok())
-        for (const auto& k : *keys) (void)store->erase(k);
+    if (remote && store) (void)clear_store(*store);
   }
 };
 

@@ -116,7 +116,10 @@ void to_native_order(NdArray& a) {
 }
 
 int zarr_write_rank(const std::string& key) {
-  if (key == ".zmetadata" || key == "zarr.json") return 2;
+  // Consolidated metadata and the root's own (what readers open first) go after everything
+  // else, so a store whose writer died reads either whole or not at all.
+  if (key == ".zmetadata") return 3;
+  if (key == ".zgroup" || key == ".zattrs" || key == "zarr.json") return 2;
   const std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
   return base == ".zarray" || base == ".zattrs" || base == ".zgroup" || base == "zarr.json" ? 1 : 0;
 }
