@@ -303,6 +303,9 @@ class VlenCodec final : public Codec {
     uint32_t n;
     std::memcpy(&n, in.data(), 4);
     if (count && n != count) return corrupt("{}: {} items where {} were expected", id(), n, count);
+    // Each item takes at least its 4-byte length: a count the buffer cannot hold is refused
+    // before anything is reserved for it.
+    if (n > (in.size() - 4) / 4) return corrupt("{}: {} items in {} bytes", id(), n, in.size());
     std::vector<std::string> out;
     out.reserve(n);
     size_t pos = 4;

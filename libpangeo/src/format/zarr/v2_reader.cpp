@@ -181,6 +181,7 @@ class ZarrV2Reader final : public DatasetReader {
       auto chunks = json_shape(za.value("chunks", Json()), zkey + ": chunks");
       if (!chunks.ok()) return ctx(chunks.status());
       info->chunks = *chunks;
+      if (info->chunks.size() != v.shape.size()) return ctx(corrupt("{}: chunks and shape differ in rank", zkey));
       if (Status s = check_array_layout(v.shape, info->chunks, v.dtype.itemsize); !s.ok()) return ctx(s);
       std::string order = za.value("order", "C");
       info->fortran = order == "F";

@@ -127,6 +127,7 @@ class ZarrV3Reader final : public DatasetReader {
       auto chunks = json_shape(grid.value("configuration", Json::object()).value("chunk_shape", Json()), file + ": chunk_shape");
       if (!chunks.ok()) return ctx(chunks.status());
       a->chunks = *chunks;
+      if (a->chunks.size() != v.shape.size()) return ctx(corrupt("{}: chunk_shape and shape differ in rank", file));
       if (Status s = check_array_layout(v.shape, a->chunks, v.dtype.itemsize); !s.ok()) return ctx(s);
       const Json cke = m.value("chunk_key_encoding", Json{{"name", "default"}});
       const bool default_keys = cke.value("name", "default") == "default";
