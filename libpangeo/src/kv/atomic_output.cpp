@@ -48,7 +48,7 @@ bool orphaned(std::string name) {
   const size_t p = name.rfind('-', r - 1);
   if (p == std::string::npos) return false;
   const std::string pid_text = name.substr(p + 1, r - p - 1);
-  if (pid_text.empty() || pid_text.size() > 9 || !std::all_of(pid_text.begin(), pid_text.end(), ::isdigit)) return false;
+  if (pid_text.empty() || pid_text.size() > 9 || !std::all_of(pid_text.begin(), pid_text.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
   const size_t h = name.rfind(".pgtmp-", p);
   const size_t s = name.rfind("pg-stream-", p);
   const size_t host_at = h != std::string::npos ? h + 7 : s != std::string::npos ? s + 10 : std::string::npos;
