@@ -154,7 +154,11 @@ Result<uint64_t> parse_size(const std::string& text) {
       {"M", 1 << 20},  {"MB", 1 << 20},  {"MIB", 1 << 20}, {"G", 1 << 30},    {"GB", 1 << 30},
       {"GIB", 1 << 30}, {"T", 1099511627776.0}, {"TB", 1099511627776.0}, {"TIB", 1099511627776.0}};
   for (const auto& [name, mult] : units)
-    if (unit == name) return uint64_t(*v * mult);
+    if (unit == name) {
+      const double bytes = *v * mult;
+      if (!(bytes < 18446744073709551616.0)) return invalid_argument("size \"{}\" is too large", text);
+      return uint64_t(bytes);
+    }
   return invalid_argument("bad size \"{}\" (units: K, M, G, T)", text);
 }
 

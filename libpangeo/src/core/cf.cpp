@@ -223,6 +223,8 @@ Result<TimeUnits> TimeUnits::parse(const std::string& units, const std::string& 
   else if (u == "microseconds" || u == "microsecond" || u == "usecs" || u == "us") t.unit_seconds_ = 1e-6;
   else if (u == "weeks" || u == "week") t.unit_seconds_ = 7 * 86400;
   else return unsupported("time unit \"{}\" in \"{}\"", u, units);
+  // Years of more than 9 digits are no calendar's (and would not fit the conversions below).
+  if (m[2].length() > (m[2].str()[0] == '-' ? 10 : 9)) return invalid_argument("bad reference date in \"{}\"", units);
   int64_t y = std::stoll(m[2].str());
   int mo = std::stoi(m[3].str()), d = std::stoi(m[4].str());
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return invalid_argument("bad reference date in \"{}\"", units);

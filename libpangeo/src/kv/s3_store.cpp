@@ -311,7 +311,11 @@ Result<std::optional<S3Store::ObjectInfo>> S3Store::head(const std::string& key)
   if (r.status == 404) return std::optional<ObjectInfo>();
   PG_RETURN_IF_ERROR(check(r, "HEAD", url));
   ObjectInfo info;
-  info.size = r.headers.count("content-length") ? std::stoull(r.headers["content-length"]) : 0;
+  // Servers are not trusted to send numbers: anything else is an error, not an exception.
+  const std::string length = r.headers.count("content-length") ? r.headers["content-length"] : "0";
+  if (length.empty() || length.size() > 19 || length.find_first_not_of("0123456789") != std::string::npos)
+    return corrupt("HEAD {}: a Content-Length of \"{}\"", url, length.substr(0, 40));
+  info.size = std::stoull(length);
   info.etag = strip_quotes(r.headers["etag"]);
   return std::optional<ObjectInfo>(info);
 }
@@ -403,8 +407,13 @@ Result<std::string> S3Store::complete_multipart(const std::string& key, const st
   if (text.find("<Error>") != std::string::npos) return io_error("POST complete {}: {}", url, text.substr(0, 200));
   // The ETag of a multipart object: MD5 of the parts' MD5s, then "-N".
   Bytes all;
+  auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
   for (const auto& e : etags)
-    for (size_t k = 0; k + 1 < e.size(); k += 2) all.push_back(uint8_t(std::stoi(e.substr(k, 2), nullptr, 16)));
+    for (size_t k = 0; k + 1 < e.size(); k += 2) {
+      const int hi = nibble(e[k]), lo = nibble(e[k + 1]);
+      if (hi < 0 || lo < 0) return corrupt("POST complete {}: a part's ETag \"{}\" is not hexadecimal", url, e.substr(0, 40));
+      all.push_back(uint8_t(hi * 16 + lo));
+    }
   return hex(md5(all.data(), all.size())) + "-" + std::to_string(etags.size());
 }
 
