@@ -40,7 +40,11 @@ run_one() {
   local execs crashes
   execs=$(grep -m1 "stat::number_of_executed_units" "$log" | awk '{print $2}')
   crashes=$(ls "$build/crashes/$h" | wc -l)
-  printf '%-16s %12s executions in %ss, %s crash files\n' "$h" "${execs:-?}" "$seconds" "$crashes"
+  if [ "$crashes" -gt 0 ]; then
+    printf '%-16s %12s executions, then a crash (kept in %s)\n' "$h" "${execs:-?}" "$build/crashes/$h"
+  else
+    printf '%-16s %12s executions in %ss, no crash\n' "$h" "${execs:-?}" "$seconds"
+  fi
 }
 export -f run_one
 export build seconds seeds
