@@ -14,22 +14,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1:max_allocation_si
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:halt_on_error=1:print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
 export PG_BIN=$PWD/$build/bin PANGEO_SRC=$PWD
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-passed=0 failed=0
+source scripts/test-count.sh
 echo "== unit tests and fuzz regressions (sanitized)"
-(cd "$build" && ctest -j2 --output-on-failure) | tee "$log"
-p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$log")
-if [ -n "$p" ]; then
-  set -- $p
-  passed=$((passed + $1 - $2)); failed=$((failed + $2))
-else
-  failed=$((failed + 1))
-fi
+run_ctest "$build"
 echo "== tests/cli (sanitized)"
-bats --formatter tap tests/cli | tee "$log"
-passed=$((passed + $(grep -c '^ok ' "$log"))); failed=$((failed + $(grep -c '^not ok ' "$log")))
-grep -q '^1\.\.' "$log" || failed=$((failed + 1))
+run_bats tests/cli
 echo "== hostile inputs (sanitized)"
 if tests/hostile/run.sh "$PG_BIN" --quick --timeout 120; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "sanitizer tests: $passed passed, $failed failed"

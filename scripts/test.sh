@@ -8,23 +8,12 @@ scripts/install-deps.sh --test || exit 1
 scripts/build.sh || exit 1
 export PATH="$PWD/build/bin:$PATH"
 export PANGEO_SRC="$PWD"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-passed=0 failed=0
+source scripts/test-count.sh
 echo "== unit tests"
-(cd build && ctest -j2 --output-on-failure) | tee "$log"
-p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$log")
-if [ -n "$p" ]; then
-  set -- $p
-  passed=$((passed + $1 - $2)); failed=$((failed + $2))
-else
-  failed=$((failed + 1))
-fi
+run_ctest build
 for suite in tests/cli tests/interop tests/cloud; do
   echo "== $suite"
-  bats --formatter tap "$suite" | tee "$log"
-  passed=$((passed + $(grep -c '^ok ' "$log"))); failed=$((failed + $(grep -c '^not ok ' "$log")))
-  grep -q '^1\.\.' "$log" || failed=$((failed + 1))
+  run_bats "$suite"
 done
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

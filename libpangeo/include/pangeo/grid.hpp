@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "pangeo/array.hpp"
@@ -37,6 +38,9 @@ void for_each_index(const Box& range, Fn&& fn) {
 inline constexpr size_t kMaxRank = 64;
 inline constexpr uint64_t kMaxElements = uint64_t(1) << 60;
 inline constexpr uint64_t kMaxChunks = uint64_t(1) << 32;
+
+// "180 x 360" ("scalar" for rank 0), for messages.
+std::string shape_text(const Shape& s);
 
 // OK when an array of `shape` and element size `itemsize` cut in `chunks` (as many as
 // dimensions, none zero; empty for an unchunked array) stays inside the limits above;

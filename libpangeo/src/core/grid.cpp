@@ -4,12 +4,13 @@
 
 namespace pangeo {
 
-namespace {
-std::string dims_text(const Shape& s) {
+std::string shape_text(const Shape& s) {
   std::string t;
   for (size_t d = 0; d < s.size(); ++d) t += (d ? " x " : "") + std::to_string(s[d]);
   return t.empty() ? "scalar" : t;
 }
+
+namespace {
 // The product of `s` times `factor`, or false when it overflows 64 bits.
 bool bounded_product(const Shape& s, uint64_t factor, uint64_t* out) {
   uint64_t n = factor;
@@ -27,20 +28,20 @@ Status check_array_layout(const Shape& shape, const Shape& chunks, size_t itemsi
   if (shape.size() > kMaxRank) return corrupt("{} dimensions (at most {} are supported)", shape.size(), kMaxRank);
   uint64_t n = 0, bytes = 0;
   if (!bounded_product(shape, 1, &n) || n > kMaxElements)
-    return corrupt("shape {} has more than 2^60 elements", dims_text(shape));
+    return corrupt("shape {} has more than 2^60 elements", shape_text(shape));
   if (!bounded_product(shape, std::max<uint64_t>(itemsize, 1), &bytes))
-    return corrupt("shape {} of {}-byte elements is more than 2^64 bytes", dims_text(shape), itemsize);
+    return corrupt("shape {} of {}-byte elements is more than 2^64 bytes", shape_text(shape), itemsize);
   if (chunks.empty()) return Status::Ok();
   if (chunks.size() != shape.size())
-    return corrupt("chunks {} and shape {} differ in rank", dims_text(chunks), dims_text(shape));
+    return corrupt("chunks {} and shape {} differ in rank", shape_text(chunks), shape_text(shape));
   for (uint64_t c : chunks)
-    if (c == 0) return corrupt("chunks {}: a zero chunk length", dims_text(chunks));
+    if (c == 0) return corrupt("chunks {}: a zero chunk length", shape_text(chunks));
   if (!bounded_product(chunks, 1, &n) || n > kMaxElements || !bounded_product(chunks, std::max<uint64_t>(itemsize, 1), &bytes))
-    return corrupt("chunks {} are too large to address", dims_text(chunks));
+    return corrupt("chunks {} are too large to address", shape_text(chunks));
   const uint64_t count = ChunkGrid(shape, chunks).num_chunks();
   if (count > kMaxChunks)
-    return corrupt("shape {} in chunks of {} makes {} chunks (at most 2^32 are supported)", dims_text(shape),
-                   dims_text(chunks), count);
+    return corrupt("shape {} in chunks of {} makes {} chunks (at most 2^32 are supported)", shape_text(shape),
+                   shape_text(chunks), count);
   return Status::Ok();
 }
 

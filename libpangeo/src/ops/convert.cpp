@@ -360,7 +360,7 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
 namespace pangeo {
 
 namespace {
-std::string shape_text(const Shape& s) {
+std::string compact_shape(const Shape& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
   return out.empty() ? "-" : out;
@@ -404,14 +404,14 @@ std::string format_plan(const ConvertPlan& plan, bool json) {
   for (const auto& ref : all_variables(plan.schema)) {
     auto e = per_var[ref.path];
     out += fmt::format("{:<24} {:<10} chunks {:<20} {:>8} objects {:>14} bytes\n", ref.path, ref.var->dtype.numpy_name(),
-                       shape_text(ref.var->storage.chunks), e.first, e.second);
+                       compact_shape(ref.var->storage.chunks), e.first, e.second);
     const RechunkPlan rp = rechunk_of(ref.path);
     if (rp.staged()) {
       out += fmt::format("  stage 1: {} slabs of {} -> intermediate chunks {} ({} objects)\n", slabs(*ref.var, rp.read),
-                         shape_text(rp.read), shape_text(rp.intermediate), slabs(*ref.var, rp.intermediate));
-      out += fmt::format("  stage 2: {} slabs of {} -> output chunks\n", slabs(*ref.var, rp.write), shape_text(rp.write));
+                         compact_shape(rp.read), compact_shape(rp.intermediate), slabs(*ref.var, rp.intermediate));
+      out += fmt::format("  stage 2: {} slabs of {} -> output chunks\n", slabs(*ref.var, rp.write), compact_shape(rp.write));
     } else if (!rp.write.empty() && rp.write != ref.var->storage.chunks) {
-      out += fmt::format("  {} slabs of {}{}\n", slabs(*ref.var, rp.write), shape_text(rp.write),
+      out += fmt::format("  {} slabs of {}{}\n", slabs(*ref.var, rp.write), compact_shape(rp.write),
                          rp.read_factor > 1 ? fmt::format(", input read {:.1f} times", rp.read_factor) : "");
     }
   }

@@ -10,14 +10,6 @@
 
 namespace pangeo {
 
-namespace {
-std::string dims_of(const Shape& s) {
-  std::string t;
-  for (size_t d = 0; d < s.size(); ++d) t += (d ? " x " : "") + std::to_string(s[d]);
-  return t;
-}
-}  // namespace
-
 Result<NdArray> read_region(const std::string& name, const DType& dtype, const Shape& shape, const Shape& chunks,
                             const Box& box, const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch,
                             const FetchInto& fetch_into) {
@@ -29,9 +21,9 @@ Result<NdArray> read_region(const std::string& name, const DType& dtype, const S
   // The region is the caller's plan (bounded by what the process may use); one chunk must
   // fit the budget itself.
   if (Status s = check_data_size(element_count(box.count) * item, false); !s.ok())
-    return s.with_context(fmt::format("zarr: array \"{}\": a region of {} {}", name, dims_of(box.count), dtype.numpy_name()));
+    return s.with_context(fmt::format("zarr: array \"{}\": a region of {} {}", name, shape_text(box.count), dtype.numpy_name()));
   if (Status s = check_data_size(element_count(chunks) * item); !s.ok())
-    return s.with_context(fmt::format("zarr: array \"{}\": chunks of {} {}", name, dims_of(chunks), dtype.numpy_name()));
+    return s.with_context(fmt::format("zarr: array \"{}\": chunks of {} {}", name, shape_text(chunks), dtype.numpy_name()));
   NdArray out(dtype, box.count);
   if (box.size() == 0) return out;
   const Box touched = grid.chunks_touching(box);
