@@ -4,11 +4,11 @@
 # uses; --fuzz adds clang, whose libFuzzer scripts/fuzz.sh builds with)
 set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libcli11-dev libnetcdf-dev libhdf5-dev
-  libblosc-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev zlib1g-dev libzstd-dev
+  libblosc-dev libcurl4-openssl-dev libcairo2-dev fonts-dejavu-core nlohmann-json3-dev libfmt-dev zlib1g-dev libzstd-dev
   liblz4-dev libbz2-dev libdeflate-dev liblzma-dev netcdf-bin python3-netcdf4 python3-numpy)
 test_pkgs=(bats libgtest-dev python3-xarray python3-zarr python3-dask python3-cftime
   nco cdo ferret-datasets tar procps time awscli python3-botocore rclone libopenmpi-dev openmpi-bin
-  slurm-wlm munge)
+  slurm-wlm munge python3-matplotlib python3-pil)
 fuzz_pkgs=(clang)
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -1,5 +1,5 @@
 // The option grammars every tool parses (--sel/--isel, --chunks, --compressor, --op, sizes,
-// --part, --rolling, --by/--resample, --region, formats). First byte: which grammar.
+// --part, --rolling, --by/--resample, --region, formats, picture sizes). First byte: which grammar.
 #include "common.hpp"
 #include "common/specs.hpp"
 
@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 10: (void)parse_by(text, g); break;
     case 11: (void)parse_resample(text, g); break;
     case 12: (void)parse_region(text); break;
-    case 13: (void)parse_zarr_format(text); (void)parse_format(text); break;
+    case 13: (void)parse_zarr_format(text); (void)parse_format(text); (void)parse_picture_size(text); break;
   }
   return 0;
 }

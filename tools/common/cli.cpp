@@ -338,6 +338,39 @@ pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selec
   return pangeo::Status::Ok();
 }
 
+void add_selection_options(CLI::App& app, SelectionOptions& o) {
+  add_spec_list_option(app, "--isel", o.sel.isel, [](const std::string& s) { return parse_selector(s, true); },
+                       "DIM=SPEC: N, START:STOP[:STEP] (Python slice), or a comma list; repeatable");
+  add_spec_list_option(app, "--sel", o.sel.sel, [](const std::string& s) { return parse_selector(s, false); },
+                       "DIM=SPEC: a label, A:B (inclusive), or a comma list; CF dates allowed; repeatable");
+  app.add_option("--method", o.method, "nearest: pick the closest label")->check(CLI::IsMember({"nearest"}));
+  o.tolerance_option = app.add_option("--tolerance", o.tolerance, "With --method nearest: the largest distance allowed");
+  o.tolerance_option->needs(app.get_option("--method"));
+}
+
+pangeo::Result<std::shared_ptr<pangeo::DatasetReader>> apply_selection(std::shared_ptr<pangeo::DatasetReader> in,
+                                                                        SelectionOptions& o) {
+  o.sel.nearest = o.method == "nearest";
+  if (o.tolerance_option->count()) o.sel.tolerance = o.tolerance;
+  if (o.sel.isel.empty() && o.sel.sel.empty()) return in;
+  PG_ASSIGN_OR_RETURN(auto indexers, pangeo::resolve_selection(*in, o.sel));
+  return std::shared_ptr<pangeo::DatasetReader>(pangeo::make_selection_reader(in, std::move(indexers)));
+}
+
+pangeo::Status write_bytes(const std::string& output, const pangeo::Bytes& data, const CommonOptions& common,
+                           const std::vector<std::string>& inputs) {
+  if (output == "-") {
+    print_out(std::string(data.begin(), data.end()));
+    return pangeo::Status::Ok();
+  }
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (std::filesystem::exists(output, ec) && std::filesystem::equivalent(input, output, ec))
+      return pangeo::invalid_argument("{}: output is the same as an input", output);
+  }
+  return pangeo::write_whole(output, data, common.overwrite, common.cloud);
+}
+
 void print_out(const std::string& text) {
   size_t done = 0;
   while (done < text.size()) {

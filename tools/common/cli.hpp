@@ -12,6 +12,7 @@
 
 #include "pangeo/convert.hpp"
 #include "pangeo/executor.hpp"
+#include "pangeo/select.hpp"
 #include "pangeo/status.hpp"
 #include "pangeo/store.hpp"
 #include "specs.hpp"
@@ -105,6 +106,23 @@ pangeo::Status run_mpi_convert(const pangeo::ConvertRequest& req, const CommonOp
 pangeo::Status usage_error(const std::string& message);
 // Throws the usage error "NAME: message" when `s` is not ok (for option callbacks).
 void check_usage(const std::string& name, const pangeo::Status& s);
+
+// --isel, --sel, --method, --tolerance (pg-select, pg-plot).
+struct SelectionOptions {
+  pangeo::SelectOptions sel;
+  std::string method;
+  double tolerance = 0;
+  CLI::Option* tolerance_option = nullptr;
+};
+void add_selection_options(CLI::App& app, SelectionOptions& o);
+// `in` with the selection applied (a lazy view).
+pangeo::Result<std::shared_ptr<pangeo::DatasetReader>> apply_selection(std::shared_ptr<pangeo::DatasetReader> in,
+                                                                        SelectionOptions& o);
+
+// Writes one whole output (a picture) to `output`: "-" is stdout, else a file (atomically)
+// or an object URL; never one of `inputs`.
+pangeo::Status write_bytes(const std::string& output, const pangeo::Bytes& data, const CommonOptions& common,
+                           const std::vector<std::string>& inputs);
 
 // Writes to stdout; a closed pipe is not an error worth a message.
 void print_out(const std::string& text);

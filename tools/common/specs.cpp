@@ -250,4 +250,13 @@ Result<std::string> parse_format(const std::string& text) {
   return invalid_argument("\"{}\": expected zarr, netcdf4 or netcdf3", text);
 }
 
+Result<std::pair<uint32_t, uint32_t>> parse_picture_size(const std::string& text) {
+  const auto x = text.find_first_of("xX");
+  auto w = x == std::string::npos ? Result<int64_t>(invalid_argument("")) : parse_integer(text.substr(0, x));
+  auto h = x == std::string::npos ? Result<int64_t>(invalid_argument("")) : parse_integer(text.substr(x + 1));
+  if (!w.ok() || !h.ok() || *w < 1 || *h < 1 || *w > 1 << 20 || *h > 1 << 20)
+    return invalid_argument("bad size \"{}\" (expected WIDTHxHEIGHT in pixels, e.g. 1200x400)", text);
+  return std::pair<uint32_t, uint32_t>(uint32_t(*w), uint32_t(*h));
+}
+
 }  // namespace pgtool

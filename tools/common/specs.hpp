@@ -51,6 +51,8 @@ pangeo::Result<pangeo::Selector> parse_region(const std::string& text);
 pangeo::Result<int> parse_zarr_format(const std::string& text);
 // --format: zarr, netcdf4 (netcdf), netcdf3.
 pangeo::Result<std::string> parse_format(const std::string& text);
+// pg-plot --size: "WxH" in pixels.
+pangeo::Result<std::pair<uint32_t, uint32_t>> parse_picture_size(const std::string& text);
 
 // The long name of an option declared as "-o,--output".
 std::string option_name(const std::string& names);

@@ -226,6 +226,11 @@ class AtomicOutput {
   bool done_ = false;
 };
 
+// Writes one whole file or object (a picture, a report) at `location`: a local path appears
+// atomically (through AtomicOutput); a URL is stored with one put. An existing one is
+// replaced only with `overwrite`.
+Status write_whole(const std::string& location, const Bytes& data, bool overwrite, const CloudOptions& cloud = {});
+
 // "HOST-PID" of this process, in the names of its temporaries, and the removal of the
 // entries of `dir` starting with `prefix` whose process (of this host) no longer runs:
 // what a kill -9 leaves behind goes at the next run to the same place.

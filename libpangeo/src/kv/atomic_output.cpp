@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <random>
 
@@ -153,6 +154,27 @@ Status AtomicOutput::commit() {
   untrack(temp_);
   done_ = true;
   return Status::Ok();
+}
+
+Status write_whole(const std::string& location, const Bytes& data, bool overwrite, const CloudOptions& cloud) {
+  if (location.find("://") != std::string::npos && location.rfind("file://", 0) != 0) {
+    PG_ASSIGN_OR_RETURN(auto store, open_store(location, cloud));
+    if (!overwrite) {
+      PG_ASSIGN_OR_RETURN(auto size, store->size(""));
+      if (size) return already_exists("{}: output exists (use -O to overwrite)", location);
+    }
+    return store->put("", data);
+  }
+  const std::string path = location.rfind("file://", 0) == 0 ? location.substr(7) : location;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return already_exists("{}: is a directory", path);
+  PG_ASSIGN_OR_RETURN(auto out, AtomicOutput::create(path, overwrite, false));
+  FILE* f = std::fopen(out->temp_path().c_str(), "wb");
+  if (!f) return io_error("{}: {}", path, std::strerror(errno));
+  const bool written = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  const int err = errno;
+  if (std::fclose(f) != 0 || !written) return io_error("{}: {}", path, std::strerror(written ? errno : err));
+  return out->commit();
 }
 
 }  // namespace pangeo
