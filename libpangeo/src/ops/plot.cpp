@@ -92,7 +92,8 @@ std::vector<double> nice_ticks(double lo, double hi, int nbins) {
     if (last - first > nbins) continue;
     std::vector<double> out;
     for (double k = first; k <= last; ++k) {
-      double v = k * step;
+      // k * s / 10^-e rather than k * s * 10^e: 0.15, not 0.15000000000000002.
+      double v = scale < 1 ? k * s / std::round(1 / scale) : k * step;
       if (std::abs(v) < step * 1e-9) v = 0;
       out.push_back(v);
     }
@@ -499,15 +500,15 @@ uint64_t tile_extent(uint64_t chunk, uint64_t block, uint64_t n) {
   return std::min(t, ceil_div(n, block) * block);
 }
 
-// xarray's _determine_cmap_params for vmin/vmax/cmap/extend, on the finite values.
-Status color_limits(PlotData& p, const PlotOptions& o) {
+// xarray's _determine_cmap_params for vmin/vmax/cmap/extend: the extremes of the data
+// (all of it, also where cells are averaged), percentiles of the cells drawn.
+Status color_limits(PlotData& p, const PlotOptions& o, double data_min, double data_max) {
   std::vector<double> finite;
   finite.reserve(p.values.size());
   for (double v : p.values)
     if (std::isfinite(v)) finite.push_back(v);
-  if (finite.empty()) return invalid_argument("\"{}\" has no finite value to plot (all missing)", p.var);
-  const auto [mn, mx] = std::minmax_element(finite.begin(), finite.end());
-  const double data_min = *mn, data_max = *mx;
+  if (finite.empty() || !(data_min <= data_max))
+    return invalid_argument("\"{}\" has no finite value to plot (all missing)", p.var);
   bool possibly_divergent = !(o.vmin && o.vmax);
   std::optional<double> vlim;
   double vmin, vmax;
@@ -654,6 +655,8 @@ Result<PlotData> prepare_plot(DatasetReader& in, const PlotOptions& o, const Exe
   }
   const uint64_t tiles_y = ceil_div(ay.n, th), tiles_x = ceil_div(ax.n, tw);
   p.values.assign(gy * gx, std::numeric_limits<double>::quiet_NaN());
+  std::mutex mu;
+  double data_min = INFINITY, data_max = -INFINITY;
   PG_RETURN_IF_ERROR(run_tasks(
       tiles_y * tiles_x,
       [&](uint64_t t) -> Status {
@@ -669,13 +672,19 @@ Result<PlotData> prepare_plot(DatasetReader& in, const PlotOptions& o, const Exe
         const uint64_t bh = ceil_div(h, fy), bw = ceil_div(w, fx);
         std::vector<double> sum(bh * bw, 0.0);
         std::vector<uint64_t> count(bh * bw, 0);
+        double lo = INFINITY, hi = -INFINITY;
         for (uint64_t r = 0; r < h; ++r)
           for (uint64_t c = 0; c < w; ++c) {
             double x = vals[r * w + c];
-            if (std::isnan(x)) continue;
+            if (!std::isfinite(x)) continue;
             size_t b = (r / fy) * bw + c / fx;
             sum[b] += x, ++count[b];
+            lo = std::min(lo, x), hi = std::max(hi, x);
           }
+        {
+          std::lock_guard lock(mu);
+          data_min = std::min(data_min, lo), data_max = std::max(data_max, hi);
+        }
         for (uint64_t r = 0; r < bh; ++r)
           for (uint64_t c = 0; c < bw; ++c)
             if (count[r * bw + c]) p.values[(by0 + r) * gx + bx0 + c] = sum[r * bw + c] / double(count[r * bw + c]);
@@ -691,7 +700,7 @@ Result<PlotData> prepare_plot(DatasetReader& in, const PlotOptions& o, const Exe
   p.nx = gx, p.ny = gy, p.averaged_x = fx, p.averaged_y = fy;
   p.x = PlotAxis{ax.dim, ax.label, block_edges(xe, ax.n, fx), {}, ax.time, calendar_name(ax.calendar)};
   p.y = PlotAxis{ay.dim, ay.label, block_edges(ye, ay.n, fy), {}, ay.time, calendar_name(ay.calendar)};
-  PG_RETURN_IF_ERROR(color_limits(p, o));
+  PG_RETURN_IF_ERROR(color_limits(p, o, data_min, data_max));
   return p;
 }
 
