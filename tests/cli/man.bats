@@ -4,7 +4,7 @@
 load helpers
 
 @test "man pages exist and name every option in --help" {
-  for tool in pg-info pg-convert pg-select pg-reduce pg-groupby pg-upload; do
+  for tool in pg-info pg-convert pg-select pg-reduce pg-groupby pg-upload pg-plot; do
     page="$SRC/man/$tool.1"
     [ -f "$page" ]
     grep -q "^.SH EXIT STATUS" "$page"

@@ -368,3 +368,19 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   [ "$(ls got/.pgparts | wc -l)" -eq 2 ]
   diff -r -x .pgparts want.zarr got
 }
+
+@test "pg-plot reads a store from s3:// and writes the picture there; an existing one needs -O" {
+  pg-upload "$FIX/sst.zarr" "s3://bucket/plot/sst.zarr" --endpoint-url "$E" -q
+  pg-plot "s3://bucket/plot/sst.zarr" --isel time=0 -o local.png --endpoint-url "$E"
+  pg-plot "$FIX/sst.zarr" --isel time=0 -o same.png
+  cmp local.png same.png
+  pg-plot "s3://bucket/plot/sst.zarr" --isel time=0 -o "s3://bucket/plot/day.png" --endpoint-url "$E"
+  aws --endpoint-url "$E" s3 cp --quiet s3://bucket/plot/day.png fetched.png
+  cmp fetched.png same.png
+  run pg-plot "$FIX/sst.zarr" --isel time=1 -o "s3://bucket/plot/day.png" --endpoint-url "$E"
+  assert_one_line_error 1
+  [[ "$output" == *"exists (use -O"* ]]
+  pg-plot "$FIX/sst.zarr" --isel time=1 -o "s3://bucket/plot/day.png" --endpoint-url "$E" -O
+  aws --endpoint-url "$E" s3 cp --quiet s3://bucket/plot/day.png fetched.png
+  ! cmp -s fetched.png same.png
+}
