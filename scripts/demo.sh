@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: installs what is missing, builds, generates a
-# small ERSST-like sample, converts it to Zarr, inspects it, and analyses it (a month
-# climatology, and the Nino 3.4 index through a pipeline of tools).
+# small ERSST-like sample, converts it to Zarr, inspects it, analyses it (a month
+# climatology, and the Nino 3.4 index through a pipeline of tools) and draws the talk's
+# three pictures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 work=${DEMO_DIR:-$(mktemp -d)}
+mkdir -p "$work"
 bin=build/bin
 echo "== sample: $work/sst.nc (10 years, 2 degrees)"
-/usr/bin/python3 scripts/make-sst.py "$work/sst.nc" --years 10
+/usr/bin/python3 scripts/make-sst.py "$work/sst.nc" --years 10 --start 1980
 echo "== pg-convert $work/sst.nc -o $work/sst.zarr"
 "$bin/pg-convert" -O "$work/sst.nc" -o "$work/sst.zarr" --chunks time=12 --compressor blosc:zstd:3:shuffle
 echo "== pg-info $work/sst.zarr"
@@ -25,4 +27,6 @@ echo "== Nino 3.4 index through pipes: select | anomaly | area mean | 3-month ro
   | "$bin/pg-reduce" - --dim lat,lon --weights cos-lat -o - \
   | "$bin/pg-reduce" - --rolling time=3 -O -o "$work/nino34.nc"
 ncdump -v sst "$work/nino34.nc" | sed -n '/^ sst =/,/;/p' | head -4
+echo "== the talk's pictures: a day's map, the zonal-mean profile, the Nino 3.4 index (pg-plot)"
+scripts/plot-talk.sh "$bin" "$work/sst.zarr" "$work"
 echo "outputs in $work"
