@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every hostile input (tests/hostile/make_cases.py) through pg-info, pg-info --stats,
-# pg-convert to Zarr and to netCDF, and pg-reduce --dim x --memory 100M (every case has
-# a dimension x), each under a timeout and
+# pg-convert to Zarr and to netCDF, pg-reduce --dim x --memory 100M (every case has
+# a dimension x) and pg-plot --memory 100M, each under a timeout and
 # an address-space limit, and sorts the outcomes: success, clean error (exit 1 or 2 with
 # one line "pg-TOOL: error: ..."), or a failure: crash (signal), hang (no answer in
 # TIMEOUT s), sanitizer report, bare library text (std::, bad_alloc, basic_string) or an
@@ -90,7 +90,8 @@ for c in "$cases"/*/; do
   [[ $(basename "$c") =~ $only ]] || continue
   printf '%s\n' "$c info pg-info @IN@" "$c stats pg-info --stats @IN@" \
     "$c zarr pg-convert @IN@ -o @OUT@/o.zarr" "$c nc pg-convert @IN@ -o @OUT@/o.nc" \
-    "$c reduce pg-reduce @IN@ --dim x --memory 100M -o @OUT@/r.nc"
+    "$c reduce pg-reduce @IN@ --dim x --memory 100M -o @OUT@/r.nc" \
+    "$c plot pg-plot @IN@ --memory 100M -o @OUT@/p.png"
 done | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ >"$work/results.tsv"
 
 total=$(wc -l <"$work/results.tsv")

@@ -68,3 +68,18 @@ xr.testing.assert_allclose(want, xr.open_dataset('med.nc').sst)
   [ -z "$(ls -A tmp)" ]
   [ ! -e ts.zarr ]
 }
+
+@test "pg-plot averages a 2-D field three times the budget down to the picture within it" {
+  $PY - "$BIG/field.nc" <<'PY'
+import sys, numpy as np, netCDF4
+with netCDF4.Dataset(sys.argv[1], "w") as ds:
+    ds.createDimension("lat", 4000); ds.createDimension("lon", 6000)
+    lat = ds.createVariable("lat", "f8", ("lat",)); lat[:] = np.linspace(-90, 90, 4000)
+    lon = ds.createVariable("lon", "f8", ("lon",)); lon[:] = np.linspace(0, 360, 6000, endpoint=False)
+    v = ds.createVariable("z", "f4", ("lat", "lon"), chunksizes=(250, 1500))
+    for i in range(0, 4000, 500):
+        v[i:i + 500] = (np.arange(i, i + 500)[:, None] % 97 + np.arange(6000)[None, :] % 89).astype("f4")
+PY
+  within 0 pg-plot "$BIG/field.nc" -o field.png --json
+  $PY -c "import json; j = json.load(open('out.txt')); assert j['averaged'] == [9, 10] and j['vmin'] == 0 and j['vmax'] == 184, j"
+}
