@@ -5,11 +5,16 @@
 # three pictures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh
+# PG_BIN=DIR: run the demo with tools installed there (e.g. /usr/bin from the .deb) instead.
+if [[ -n "${PG_BIN:-}" ]]; then
+  bin=$PG_BIN
+else
+  scripts/install-deps.sh
+  scripts/build.sh
+  bin=build/bin
+fi
 work=${DEMO_DIR:-$(mktemp -d)}
 mkdir -p "$work"
-bin=build/bin
 echo "== sample: $work/sst.nc (10 years, 2 degrees)"
 /usr/bin/python3 scripts/make-sst.py "$work/sst.nc" --years 10 --start 1980
 echo "== pg-convert $work/sst.nc -o $work/sst.zarr"

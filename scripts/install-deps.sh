@@ -8,7 +8,7 @@ build_pkgs=(build-essential cmake pkg-config libcli11-dev libnetcdf-dev libhdf5-
   liblz4-dev libbz2-dev libdeflate-dev liblzma-dev netcdf-bin python3-netcdf4 python3-numpy)
 test_pkgs=(bats libgtest-dev python3-xarray python3-zarr python3-dask python3-cftime
   nco cdo ferret-datasets tar procps time awscli python3-botocore rclone libopenmpi-dev openmpi-bin
-  slurm-wlm munge python3-matplotlib python3-pil)
+  slurm-wlm munge python3-matplotlib python3-pil dpkg-dev file man-db)
 fuzz_pkgs=(clang)
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -62,6 +62,20 @@ PY
   done
 }
 
+@test "--stats shows CF times as dates of their calendar, as xarray does; --json names the library" {
+  run pg-info --stats "$FIX/sst.nc"
+  [[ "$output" == *"time"*"1854-01-15"*"1856-12-15"* ]]
+  pg-info --stats --json "$FIX/sst.nc" > s.json
+  $PY - "$FIX/sst.nc" <<'PY'
+import json, sys, xarray as xr
+j = json.load(open("s.json"))
+t = xr.open_dataset(sys.argv[1]).time
+s = next(v["stats"] for v in j["root"]["variables"] if v["name"] == "time")
+assert s["min_date"] == str(t.min().values)[:10] and s["max_date"] == str(t.max().values)[:10], s
+assert j["library"]["version"] == "0.1.0" and "netCDF-C" in j["library"]["components"], j["library"]
+PY
+}
+
 @test "--stats on a store reports objects, sizes, ratio and missing chunks" {
   cp -r "$FIX/sst.zarr" m.zarr
   rm m.zarr/sst/1.0.0

@@ -131,6 +131,10 @@ PY
   [ "$status" -eq 0 ] && [ -z "$output" ] && [ -z "$stderr" ]
   run --separate-stderr pg-convert "$FIX/sst.nc" -o b.zarr --progress
   [ -z "$output" ] && [[ "$stderr" == *chunks* ]]
+  # The bar shows the throughput, and while work remains, the time left.
+  [[ "$stderr" == *"100% "*" chunks "*"/s"* ]]
+  run --separate-stderr pg-convert "$FIX/sst.nc" -o d.zarr --progress -j 1 --chunks time=1
+  [[ "$stderr" == *"ETA "* ]]
   run --separate-stderr pg-convert "$FIX/sst.nc" -o c.zarr
   [ -z "$output" ] && [ -z "$stderr" ]
 }

@@ -14,6 +14,7 @@
 #include "pangeo/cloud.hpp"
 #include "pangeo/codec.hpp"
 #include "pangeo/store.hpp"
+#include "pangeo/version.hpp"
 #include "pangeo/watchdog.hpp"
 
 namespace pgtool {
@@ -35,7 +36,8 @@ void on_signal(int sig) {
 // A one-line progress bar on stderr, redrawn at most ten times a second.
 class ProgressBar {
  public:
-  explicit ProgressBar(std::string label) : label_(std::move(label)), start_(Clock::now()) {}
+  explicit ProgressBar(std::string label)
+      : label_(std::move(label)), start_(Clock::now()), bytes0_(pangeo::processed_bytes()) {}
   ~ProgressBar() {
     if (drawn_) std::fputs("\n", stderr);
   }
@@ -49,16 +51,33 @@ class ProgressBar {
     double secs = std::chrono::duration<double>(now - start_).count();
     std::string bar(size_t(filled), '#');
     bar.resize(width, '.');
-    std::fprintf(stderr, "\r%s [%s] %3d%% %llu/%llu chunks %.1fs", label_.c_str(), bar.c_str(), int(frac * 100),
-                 (unsigned long long)done, (unsigned long long)total, secs);
+    // Throughput and time left, as rclone and pv show them.
+    std::string rate, eta;
+    const double bytes = double(pangeo::processed_bytes() - bytes0_);
+    if (secs > 0 && bytes > 0) rate = " " + human_rate(bytes / secs);
+    if (done > 0 && done < total) eta = fmt::format(" ETA {:.1f}s", secs * double(total - done) / double(done));
+    std::string line = fmt::format("{} [{}] {:3d}% {}/{} chunks {:.1f}s{}{}", label_, bar, int(frac * 100), done, total,
+                                   secs, rate, eta);
+    const size_t len = line.size();
+    if (len < width_) line.append(width_ - len, ' ');  // over what a longer line left
+    width_ = len;
+    std::fprintf(stderr, "\r%s", line.c_str());
     std::fflush(stderr);
     drawn_ = true;
   }
 
  private:
   using Clock = std::chrono::steady_clock;
+  static std::string human_rate(double bytes_per_s) {
+    const char* units[] = {"B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"};
+    int u = 0;
+    while (bytes_per_s >= 1024 && u < 4) bytes_per_s /= 1024, ++u;
+    return fmt::format("{:.1f} {}", bytes_per_s, units[u]);
+  }
   std::string label_;
   Clock::time_point start_, last_{};
+  uint64_t bytes0_ = 0;
+  size_t width_ = 0;
   bool drawn_ = false;
 };
 
@@ -393,7 +412,7 @@ int usage_exit(const std::string& tool, const CLI::ParseError& e) {
 }  // namespace
 
 int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body) {
-  app.set_version_flag("--version", std::string(tool) + " " PANGEO_VERSION);
+  app.set_version_flag("--version", pangeo::version_report(tool));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -36,6 +36,10 @@ std::atomic<bool>& stop_requested();
 Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
                  const std::function<uint64_t(uint64_t)>& cost, const ExecOptions& options);
 
+// Bytes of data the tasks of this process have finished with so far (the sum of their
+// costs): progress bars show a rate from it.
+uint64_t processed_bytes();
+
 // The memory this process may use: the smallest of physical memory, the cgroup's limit
 // (v2 memory.max, v1 memory.limit_in_bytes) and RLIMIT_AS.
 uint64_t available_memory();

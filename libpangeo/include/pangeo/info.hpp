@@ -25,6 +25,8 @@ struct VarStats {
   uint64_t nan_count = 0;  // NaN or masked values
   double min = 0, max = 0, mean = 0;
   bool numeric = false;
+  // CF time variables: min, max and mean as dates of their calendar ("" otherwise).
+  std::string min_date, max_date, mean_date;
 };
 Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions& exec);
 

@@ -102,6 +102,13 @@ class MemoryGate {
 };
 }  // namespace
 
+std::atomic<uint64_t>& processed_counter() {
+  static std::atomic<uint64_t> bytes{0};
+  return bytes;
+}
+
+uint64_t processed_bytes() { return processed_counter().load(std::memory_order_relaxed); }
+
 Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
                  const std::function<uint64_t(uint64_t)>& cost, const ExecOptions& options) {
   if (n == 0) return Status::Ok();
@@ -144,6 +151,7 @@ Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
         failed = true;
       } else {
         ++done;
+        processed_counter().fetch_add(bytes, std::memory_order_relaxed);
         if (options.progress) options.progress(done, n);
       }
     }

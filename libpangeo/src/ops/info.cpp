@@ -1,4 +1,5 @@
 #include "pangeo/info.hpp"
+#include "pangeo/version.hpp"
 
 #include "accumulator.hpp"
 #include "pangeo/grid.hpp"
@@ -317,6 +318,15 @@ Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions
     out[k].min = merged.n[k] ? merged.mn[k] : NAN;
     out[k].max = merged.n[k] ? merged.mx[k] : NAN;
     out[k].mean = merged.finish(k);
+    const Variable& v = *vars[k].var;
+    if (merged.n[k] && is_time_variable(v)) {
+      auto tu = TimeUnits::of(v);
+      if (tu.ok()) {
+        out[k].min_date = tu->to_datetime(out[k].min).iso();
+        out[k].max_date = tu->to_datetime(out[k].max).iso();
+        out[k].mean_date = tu->to_datetime(out[k].mean).iso();
+      }
+    }
   }
   return out;
 }
@@ -354,6 +364,8 @@ Json describe_json(DatasetReader& in, const std::vector<VarStats>* stats, const 
           if (s.path == prefix + v.name && s.numeric) {
             auto num = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
             jv["stats"] = {{"count", s.count}, {"nan_count", s.nan_count}, {"min", num(s.min)}, {"max", num(s.max)}, {"mean", num(s.mean)}};
+            if (!s.min_date.empty())
+              jv["stats"].update({{"min_date", s.min_date}, {"max_date", s.max_date}, {"mean_date", s.mean_date}});
           }
       j["variables"].push_back(jv);
     }
@@ -362,6 +374,12 @@ Json describe_json(DatasetReader& in, const std::vector<VarStats>* stats, const 
     return j;
   };
   Json out{{"location", in.location()}, {"format", in.format_name()}, {"root", group(in.root(), "")}};
+  Json library{{"name", "libpangeo"}};
+  for (const auto& [name, ver] : component_versions()) {
+    if (name == "libpangeo") library["version"] = ver;
+    else library["components"][name] = ver;
+  }
+  out["library"] = library;
   if (store && *store) {
     const StoreStats& s = **store;
     out["store"] = {{"objects", s.objects}, {"stored_bytes", s.stored_bytes}, {"raw_bytes", s.raw_bytes},
@@ -377,13 +395,17 @@ namespace pangeo {
 
 std::string format_stats(const std::vector<VarStats>& stats, const std::optional<StoreStats>& store) {
   std::string out = "\nStatistics (decoded values):\n";
-  size_t w = 8;
+  size_t w = 8, vw = 14;
   for (const auto& s : stats) w = std::max(w, s.path.size());
-  out += fmt::format("  {:<{}} {:>14} {:>14} {:>14} {:>12} {:>12}\n", "variable", w, "min", "max", "mean", "count", "nan");
+  for (const auto& s : stats) vw = std::max({vw, s.min_date.size(), s.max_date.size(), s.mean_date.size()});
+  out += fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>12} {:>12}\n", "variable", w, "min", vw, "max", vw, "mean", vw, "count",
+                     "nan");
   for (const auto& s : stats) {
     if (!s.numeric) continue;
-    out += fmt::format("  {:<{}} {:>14.7g} {:>14.7g} {:>14.7g} {:>12} {:>12}\n", s.path, w, s.min, s.max, s.mean, s.count,
-                       s.nan_count);
+    // Times as dates of their calendar, as xarray shows them.
+    auto cell = [&](double x, const std::string& date) { return date.empty() ? fmt::format("{:.7g}", x) : date; };
+    out += fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>12} {:>12}\n", s.path, w, cell(s.min, s.min_date), vw,
+                       cell(s.max, s.max_date), vw, cell(s.mean, s.mean_date), vw, s.count, s.nan_count);
   }
   if (store) {
     const StoreStats& st = *store;
