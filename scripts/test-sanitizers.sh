@@ -12,7 +12,7 @@ cmake --build "$build" -j2 2>&1 | grep -E "error|warning: unused" ; [ "${PIPESTA
 # Reports end the process with exit 86; leaks are reports too.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1:max_allocation_size_mb=4096:handle_abort=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:halt_on_error=1:print_stacktrace=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86:suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export PG_BIN=$PWD/$build/bin PANGEO_SRC=$PWD
 source scripts/test-count.sh
 echo "== unit tests and fuzz regressions (sanitized)"
