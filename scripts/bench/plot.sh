@@ -5,6 +5,7 @@
 # float32 field (100 MB, netCDF-4 chunks 360 x 720) drawn whole.
 # usage: scripts/bench/plot.sh [RUNS]   (BENCH_DIR to keep the data elsewhere)
 source "$(dirname "$0")/common.sh"
+command -v gdal_translate >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gdal-bin >/dev/null
 if [ ! -f "$dir/field.nc" ]; then
   /usr/bin/python3 - "$dir/field.nc" <<'PY'
 import sys, numpy as np, netCDF4
