@@ -45,6 +45,24 @@ check() { "$INTEROP/plot_check.py" "$@"; }
   check map "$FIX/sst.nc" c.png c.json "ds.sst.sel(lon=182.5)"
 }
 
+@test "a constant field, dimensions without coordinates, (lon, lat) order, packed integers" {
+  $PY - <<'PY'
+import numpy as np, xarray as xr
+xr.Dataset({"c": (("lat", "lon"), np.full((10, 20), 5.0))}, coords={"lat": np.arange(10.0), "lon": np.arange(20.0)}).to_netcdf("const.nc")
+xr.Dataset({"c": (("lon", "lat"), np.random.default_rng(1).random((20, 10)))}, coords={"lat": np.arange(10.0), "lon": np.arange(20.0)}).to_netcdf("swap.nc")
+xr.Dataset({"c": (("y", "x"), np.random.default_rng(2).random((20, 10)) - 0.3)}).to_netcdf("nocoord.nc")
+v = (np.arange(600).reshape(20, 30) % 50) * 0.1 + 5.0
+v[3, 4] = np.nan
+d = xr.Dataset({"c": (("y", "x"), v, {"long_name": "packed"})})
+d.c.encoding = {"scale_factor": 0.1, "add_offset": 5.0, "_FillValue": np.int16(-1), "dtype": "int16"}
+d.to_netcdf("packed.nc")
+PY
+  for f in const swap nocoord packed; do
+    pg-plot $f.nc -o $f.png --json > $f.json
+    check map $f.nc $f.png $f.json "ds.c"
+  done
+}
+
 @test "--robust, --vmin/--vmax and --cmap as xarray's robust/vmin/vmax/cmap" {
   pg-plot "$FIX/sst.nc" --isel time=0 -o r.png --robust --json > r.json
   check map "$FIX/sst.nc" r.png r.json "ds.sst.isel(time=0)" --robust

@@ -531,6 +531,14 @@ Status color_limits(PlotData& p, const PlotOptions& o, double data_min, double d
   }
   if (o.vmin && o.vmax && !(*o.vmin < *o.vmax))
     return invalid_argument("--vmin ({}) must be below --vmax ({})", *o.vmin, *o.vmax);
+  // One value only: matplotlib's nonsingular limits, 5% either side (xarray GH3734).
+  if (vmax - vmin <= std::max(std::abs(vmin), std::abs(vmax)) * 1e-15) {
+    if (vmin == 0 && vmax == 0) {
+      vmin = -0.05, vmax = 0.05;
+    } else {
+      vmin -= 0.05 * std::abs(vmin), vmax += 0.05 * std::abs(vmax);
+    }
+  }
   p.vmin = vmin, p.vmax = vmax;
   p.cmap = !o.cmap.empty() ? o.cmap : divergent ? "RdBu_r" : "viridis";
   const bool low = data_min < vmin, high = data_max > vmax;
