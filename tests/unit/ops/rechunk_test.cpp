@@ -115,3 +115,10 @@ TEST(Rechunk, StagedReaderReadsTheSameValuesAndRemovesItsCopy) {
   EXPECT_NE(bad.status().message().find("missing"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST(Rechunk, IntermediateCopyCompressedOnlyWhereRoomOrTransferCounts) {
+  EXPECT_TRUE(compress_intermediate(true, uint64_t(1) << 40, 100));   // object storage
+  EXPECT_FALSE(compress_intermediate(false, 1000, 500));              // room for it twice over
+  EXPECT_TRUE(compress_intermediate(false, 999, 500));                // short of room
+  EXPECT_TRUE(compress_intermediate(false, 0, 1));                    // unknown space
+}
