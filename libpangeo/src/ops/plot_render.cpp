@@ -348,7 +348,6 @@ Result<Bytes> render_plot(const PlotData& p, const PlotOptions& o, PlotLayout* l
   const auto [asc, desc] = measure.vertical(fs);
   const double line_h = (asc + desc) * 1.2;
   const double border = 0.03 * std::min(W, H);
-  const auto title_lines = p.title.empty() ? std::vector<std::string>{} : std::vector<std::string>{p.title};
   const auto xlabel = lines_of(p.x.label);
   const auto ylabel = lines_of(p.rank == 2 ? p.y.label : p.value_label);
 
@@ -370,7 +369,7 @@ Result<Bytes> render_plot(const PlotData& p, const PlotOptions& o, PlotLayout* l
   }
 
   // Vertical layout: title, axes, x tick labels, x label.
-  const double top = border + (title_lines.empty() ? 0 : (asc + desc) * title_fs / fs * 1.2 + 6 * s);
+  const double top = border + (p.title.empty() ? 0 : (asc + desc) * title_fs / fs * 1.2 + 6 * s);
   const double bottom = border + tick_len + tick_pad + line_h + label_pad + line_h * double(xlabel.size());
   const double plot_h = std::floor(H - top - bottom);
   if (plot_h < 16) return invalid_argument("picture {}x{} too small for its text at {} dpi", W, H, o.dpi);
@@ -420,8 +419,9 @@ Result<Bytes> render_plot(const PlotData& p, const PlotOptions& o, PlotLayout* l
   auto to_px = [&](double v) { return ax + (v - x0) / (x1 - x0) * aw; };
   auto to_py = [&](double v) { return ay + ah - (v - y0) / (y1 - y0) * ah; };
 
+  Colormap cmap;  // maps: the raster and the colorbar
   if (p.rank == 2) {
-    PG_ASSIGN_OR_RETURN(Colormap cmap, Colormap::named(p.cmap));
+    PG_ASSIGN_OR_RETURN(cmap, Colormap::named(p.cmap));
     const auto cols = pixel_cells(p.x.edges, x0, x1, aw, false);
     const auto rows = pixel_cells(p.y.edges, y0, y1, ah, true);
     std::vector<uint32_t> raster(size_t(aw) * size_t(ah), 0);
@@ -482,12 +482,11 @@ Result<Bytes> render_plot(const PlotData& p, const PlotOptions& o, PlotLayout* l
     canvas->text(lx, ay + ah / 2.0, ylabel[i], fs, 0.5, VAlign::kBottom, true);
     lx -= line_h;
   }
-  if (!title_lines.empty()) canvas->text(ax + aw / 2.0, ay - 6 * s, title_lines[0], title_fs, 0.5, VAlign::kBottom, false);
+  if (!p.title.empty()) canvas->text(ax + aw / 2.0, ay - 6 * s, p.title, title_fs, 0.5, VAlign::kBottom, false);
 
   if (p.rank == 2) {
     // The colorbar: the colormap from vmin (bottom) to vmax (top), arrows for values
     // beyond them (--robust, --vmin/--vmax) in the end colours.
-    PG_ASSIGN_OR_RETURN(Colormap cmap, Colormap::named(p.cmap));
     const bool low = p.extend == "min" || p.extend == "both", high = p.extend == "max" || p.extend == "both";
     const double frac = 0.05;
     const double inner = ah / (1 + frac * (low + high));
