@@ -88,4 +88,14 @@ xr.testing.assert_allclose(want, xr.open_dataset('m3.nc').sst)
   run pg-reduce --merge r0.part half.part r2.part -o x.nc
   assert_one_line_error 1
   [[ "$output" == *"half.part"* ]]
+  # a batch whose cells lie outside the output (a damaged or foreign part) is refused
+  region=$(ls r1.part/sst/b/*/region.json | head -1)
+  $PY -c "
+import json, sys
+m = json.load(open('$region')); m['start'][0] = 10**6
+json.dump(m, open('$region', 'w'))"
+  run pg-reduce --merge r0.part r1.part r2.part -o x.nc
+  assert_one_line_error 1
+  [[ "$output" == *"outside the output"* ]]
+  [ ! -e x.nc ]
 }

@@ -25,6 +25,9 @@ class Accumulator {
   Accumulator(size_t cells, const OpSpec& op, bool weighted) { init(cells, op, weighted); }
   void init(size_t cells, const OpSpec& op, bool weighted) { init_fields(cells, op, fields_for(op, weighted)); }
   void init_fields(size_t cells, const OpSpec& op, unsigned fields);
+  // Sizes the fields `op` needs for `cells` cells and drops the others, leaving their
+  // values unset (about to be overwritten; buffers of the same size are reused as they are).
+  void reshape(size_t cells, const OpSpec& op, bool weighted);
 
   size_t cells() const { return n.size(); }
 
@@ -60,6 +63,30 @@ class Accumulator {
     if (!sw.empty()) sw[t] += o.sw[s];
     if (!mn.empty()) mn[t] = std::min(mn[t], o.mn[s]);
     if (!mx.empty()) mx[t] = std::max(mx[t], o.mx[s]);
+  }
+  // Merges cells s..s+len-1 of `o` into cells t..t+len-1 of this, with the same result as
+  // merge() cell by cell: sums, counts and extremes a field at a time (an empty cell of
+  // `o` adds +0 and the identities of min and max, which change nothing: sums are never
+  // -0), moments cell by cell.
+  void merge_run(size_t t, const Accumulator& o, size_t s, size_t len) {
+    if (!mean.empty()) {
+      for (size_t j = 0; j < len; ++j) merge(t + j, o, s + j);
+      return;
+    }
+    auto add = [&](std::vector<double>& a, const std::vector<double>& b) {
+      if (a.empty()) return;
+      double* x = a.data() + t;
+      const double* y = b.data() + s;
+      for (size_t j = 0; j < len; ++j) x[j] += y[j];
+    };
+    add(nans, o.nans);
+    add(n, o.n);
+    add(sum, o.sum);
+    add(sw, o.sw);
+    if (!mn.empty())
+      for (size_t j = 0; j < len; ++j) mn[t + j] = std::min(mn[t + j], o.mn[s + j]);
+    if (!mx.empty())
+      for (size_t j = 0; j < len; ++j) mx[t + j] = std::max(mx[t + j], o.mx[s + j]);
   }
   // The statistic of cell `c` (NaN where xarray gives NaN).
   double finish(size_t c) const;

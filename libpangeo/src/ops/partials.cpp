@@ -35,13 +35,13 @@ Status put_doubles(Store& store, const std::string& key, const std::vector<doubl
   return store.put(key, packed);
 }
 
-Result<std::vector<double>> get_doubles(Store& store, const std::string& key, uint64_t n) {
+// Fills `v` (sized already) from the object `key`.
+Status get_doubles(Store& store, const std::string& key, std::vector<double>& v) {
   PG_ASSIGN_OR_RETURN(auto packed, store.get(key));
   if (!packed) return corrupt("{}: no \"{}\" (an incomplete part?)", store.describe(), key);
-  std::vector<double> v(n);
-  PG_RETURN_IF_ERROR(packer().decode_into(*packed, reinterpret_cast<uint8_t*>(v.data()), n * sizeof(double))
-                         .with_context(fmt::format("{}: \"{}\"", store.describe(), key)));
-  return v;
+  return packer()
+      .decode_into(*packed, reinterpret_cast<uint8_t*>(v.data()), v.size() * sizeof(double))
+      .with_context(fmt::format("{}: \"{}\"", store.describe(), key));
 }
 
 std::string batch_key(const std::string& path, uint64_t b) { return fmt::format("{}/b/{}", path, b); }
@@ -71,8 +71,8 @@ Store* PartialStore::holder(uint64_t k, uint64_t n) const {
   return nullptr;
 }
 
-Result<std::pair<Box, Accumulator>> PartialStore::get_batch(const std::string& path, uint64_t batch, uint64_t nbatch,
-                                                             const OpSpec& op, bool weighted) {
+Result<Box> PartialStore::get_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const OpSpec& op,
+                                    bool weighted, Accumulator& acc) {
   Store* s = holder(batch, nbatch);
   if (!s) return internal_error("no part holds batch {} of {}", batch, nbatch);
   const std::string k = batch_key(path, batch);
@@ -88,17 +88,15 @@ Result<std::pair<Box, Accumulator>> PartialStore::get_batch(const std::string& p
   } catch (const std::exception&) {
     return corrupt("{}: {}/region.json: no region", s->describe(), k);
   }
-  Accumulator acc(region.size(), op, weighted);
+  acc.reshape(region.size(), op, weighted);
   for (const auto& f : kFields) {
     const bool want = !(acc.*f.member).empty();
     bool have = false;
     for (const auto& name : meta.at("fields")) have |= name.get<std::string>() == f.name;
     if (want != have) return corrupt("{}: batch {} of \"{}\" holds other statistics than this merge needs", s->describe(), batch, path);
-    if (want) {
-      PG_ASSIGN_OR_RETURN(acc.*f.member, get_doubles(*s, k + "/" + f.name, region.size()));
-    }
+    if (want) PG_RETURN_IF_ERROR(get_doubles(*s, k + "/" + f.name, acc.*f.member));
   }
-  return std::make_pair(region, std::move(acc));
+  return region;
 }
 
 Status PartialStore::put_block(const std::string& path, uint64_t block, const std::vector<double>& values) {

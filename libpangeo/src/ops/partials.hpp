@@ -36,8 +36,10 @@ class PartialStore {
   const Json& signature() const { return signature_; }
 
   Status put_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const Box& region, const Accumulator& acc);
-  Result<std::pair<Box, Accumulator>> get_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const OpSpec& op,
-                                                 bool weighted);
+  // Reads batch `batch` of `nbatch` into `acc` (every field `op` needs is overwritten, its
+  // buffers reused) and returns the region of output cells it covers.
+  Result<Box> get_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const OpSpec& op, bool weighted,
+                        Accumulator& acc);
   Status put_block(const std::string& path, uint64_t block, const std::vector<double>& values);
   // Merges: every part's blocks of the variable.
   Result<std::vector<std::vector<double>>> all_blocks(const std::string& path);

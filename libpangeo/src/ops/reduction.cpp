@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -144,14 +145,15 @@ Result<std::vector<double>> read_decoded(DatasetReader& in, const std::string& p
 
 namespace {
 
-// Calls fn(linear cell in the whole output, linear cell in `region`) for every cell of
-// `region`, a box of the output grid (before squeezing) of shape `out_len`.
+// Calls fn(first output cell, first cell in `region`, length) for every run of
+// consecutive cells (a row along the last dimension) of `region`, a box of the output grid
+// (before squeezing) of shape `out_len`.
 template <typename Fn>
-void for_each_region_cell(const Box& region, const Shape& out_len, Fn&& fn) {
+void for_each_region_run(const Box& region, const Shape& out_len, Fn&& fn) {
   const Shape stride = c_strides(out_len);
   const size_t rank = region.count.size();
   if (rank == 0) {
-    fn(uint64_t(0), uint64_t(0));
+    fn(uint64_t(0), uint64_t(0), uint64_t(1));
     return;
   }
   Box rows = region;
@@ -161,8 +163,60 @@ void for_each_region_cell(const Box& region, const Shape& out_len, Fn&& fn) {
   for_each_index(rows, [&](const Shape& idx) {
     uint64_t t = 0;
     for (size_t d = 0; d < rank; ++d) t += idx[d] * stride[d];
-    for (uint64_t j = 0; j < run; ++j) fn(t + j, c++);
+    fn(t, c, run);
+    c += run;
   });
+}
+
+// Calls fn(linear cell in the whole output, linear cell in `region`) for every cell of
+// `region`.
+template <typename Fn>
+void for_each_region_cell(const Box& region, const Shape& out_len, Fn&& fn) {
+  for_each_region_run(region, out_len, [&](uint64_t t, uint64_t c, uint64_t run) {
+    for (uint64_t j = 0; j < run; ++j) fn(t + j, c + j);
+  });
+}
+
+// True when `region` is a box of a grid of shape `len`.
+bool within(const Box& region, const Shape& len) {
+  if (region.start.size() != len.size() || region.count.size() != len.size()) return false;
+  for (size_t d = 0; d < len.size(); ++d)
+    if (region.start[d] > len[d] || region.count[d] > len[d] - region.start[d]) return false;
+  return true;
+}
+
+// Merges `part` (covering `region` of an output of shape `out_len`) into `total`. With
+// `exec`, the cells are shared out over its threads along the region's first dimension
+// longer than one; each cell still takes one merge, so the result does not depend on them.
+Status merge_region(Accumulator& total, const Accumulator& part, const Box& region, const Shape& out_len,
+                    const ExecOptions* exec) {
+  size_t d = 0;
+  while (d + 1 < region.count.size() && region.count[d] == 1) ++d;
+  const uint64_t len = region.count.empty() ? 1 : region.count[d];
+  const uint64_t inner = region.count.empty() ? 1 : element_count(region.count) / std::max<uint64_t>(len, 1);
+  const uint64_t ntask = exec ? std::min<uint64_t>(len, 4 * uint64_t(resolve_threads(*exec))) : 1;
+  auto merge_rows = [&](uint64_t a, uint64_t b) {
+    Box sub = region;
+    if (!sub.count.empty()) {
+      sub.start[d] += a;
+      sub.count[d] = b - a;
+    }
+    const uint64_t offset = a * inner;
+    for_each_region_run(sub, out_len, [&](uint64_t t, uint64_t c, uint64_t run) { total.merge_run(t, part, offset + c, run); });
+  };
+  if (ntask <= 1 || region.size() < (1u << 16)) {
+    merge_rows(0, len);
+    return Status::Ok();
+  }
+  ExecOptions quiet = *exec;
+  quiet.progress = nullptr;
+  return run_tasks(
+      ntask,
+      [&](uint64_t k) {
+        merge_rows(k * len / ntask, (k + 1) * len / ntask);
+        return Status::Ok();
+      },
+      nullptr, quiet);
 }
 
 bool fast_path(const Variable& v, const OpSpec& op, const MaskAndScale& ms, bool weighted) {
@@ -221,17 +275,41 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
     while (!pending.empty() && pending.begin()->first == next) {
       const Box& region = pending.begin()->second.first;
       const Accumulator& part = pending.begin()->second.second;
-      for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t c) { total.merge(t, part, c); });
+      merge_region(total, part, region, wk.map.out_len, nullptr);
       pending.erase(pending.begin());
       ++next;
     }
   };
-  if (partial && partial->merging()) {  // every batch from the parts, merged in batch order
+  if (partial && partial->merging()) {
+    // Every batch from the parts, merged in batch order. Up to one batch per thread is
+    // read and decoded ahead while the current one merges (as many as the budget holds),
+    // and each merge is spread over the threads by cells.
+    const uint64_t batch_bytes = std::max<uint64_t>(partial_bytes, 1);
+    uint64_t ahead = resolve_threads(exec);
+    if (exec.memory_budget) ahead = std::clamp<uint64_t>(exec.memory_budget / batch_bytes, 2, ahead + 1) - 1;
+    std::vector<Accumulator> slots(ahead + 1);
+    std::vector<std::future<Result<Box>>> reads(ahead + 1);
+    auto start = [&](uint64_t bi) {
+      if (bi >= nbatch) return;
+      Accumulator& into = slots[bi % slots.size()];
+      reads[bi % slots.size()] = std::async(std::launch::async, [&, bi]() -> Result<Box> {
+        PG_ASSIGN_OR_RETURN(Box region, partial->get_batch(wk.path, bi, nbatch, op, weighted, into));
+        if (!within(region, wk.map.out_len))
+          return corrupt("batch {} of \"{}\" covers cells outside the output (a part of another input?)", bi, wk.path);
+        return region;
+      });
+    };
+    for (uint64_t bi = 0; bi < ahead; ++bi) start(bi);
+    Status failed;
     for (uint64_t bi = 0; bi < nbatch; ++bi) {
-      PG_ASSIGN_OR_RETURN(auto got, partial->get_batch(wk.path, bi, nbatch, op, weighted));
-      pending.emplace(bi, std::move(got));
-      merge_ready();
+      if (failed.ok()) start(bi + ahead);
+      auto& read = reads[bi % slots.size()];
+      if (!read.valid()) continue;  // not started after a failure
+      Result<Box> region = read.get();
+      if (failed.ok()) failed = region.ok() ? merge_region(total, slots[bi % slots.size()], *region, wk.map.out_len, &exec)
+                                            : region.status();
     }
+    PG_RETURN_IF_ERROR(failed);
     for (size_t c = 0; c < final_values.size(); ++c) final_values[c] = total.finish(c);
     return Status::Ok();
   }

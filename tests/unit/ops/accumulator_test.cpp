@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "ops/accumulator.hpp"
 
@@ -41,6 +42,50 @@ TEST(Accumulator, SplitAndMergedEqualsWhole) {
   for (double x : xs) counted.add(0, x);
   EXPECT_EQ(counted.nans[0], 1);
   EXPECT_DOUBLE_EQ(counted.finish(0), mean.finish(0));
+}
+
+// merge_run (whole rows at once) gives the bits of merge() cell by cell, for every
+// statistic and field set, with empty cells (nothing or only NaN) on either side and
+// values of both signs, -0 and weights that make -0 products.
+TEST(Accumulator, RunMergesEqualCellMergesBitForBit) {
+  const size_t cells = 9;
+  auto fill = [&](Accumulator& a, int seed) {
+    for (size_t c = 0; c < a.cells(); ++c) {
+      if ((c + seed) % 4 == 0) continue;  // an empty cell
+      if ((c + seed) % 5 == 0) {
+        a.add(c, NAN, 1.0);
+        continue;
+      }
+      for (int k = 0; k < 3; ++k) a.add(c, (k % 2 ? -0.0 : 1.0) * std::ldexp(double(c * 7 + seed * 3 + k) - 11.3, k - 1), k == 2 ? 0.0 : 0.5 + k);
+    }
+  };
+  for (ReduceOp o : {ReduceOp::kMean, ReduceOp::kSum, ReduceOp::kMin, ReduceOp::kMax, ReduceOp::kStd, ReduceOp::kCount})
+    for (bool weighted : {false, true})
+      for (bool skipna : {true, false}) {
+        const OpSpec spec = op(o, 0, skipna);
+        Accumulator by_cell(cells, spec, weighted), by_run(cells, spec, weighted);
+        for (int part = 0; part < 3; ++part) {
+          Accumulator p(cells - 2, spec, weighted);
+          fill(p, part);
+          for (size_t j = 0; j < cells - 2; ++j) by_cell.merge(1 + j, p, j);
+          by_run.merge_run(1, p, 0, cells - 2);
+        }
+        for (size_t c = 0; c < cells; ++c) {
+          const double a = by_cell.finish(c), b = by_run.finish(c);
+          EXPECT_EQ(std::memcmp(&a, &b, sizeof a), 0) << int(o) << " weighted " << weighted << " cell " << c << ": " << a << " vs " << b;
+        }
+        EXPECT_EQ(by_cell.n, by_run.n);
+      }
+}
+
+// reshape() keeps the buffers the statistic needs at the new size and drops the others.
+TEST(Accumulator, ReshapeSizesOnlyTheFieldsNeeded) {
+  Accumulator a(4, op(ReduceOp::kStd), true);
+  a.reshape(6, op(ReduceOp::kMax, 0, false), false);
+  EXPECT_EQ(a.n.size(), 6u);
+  EXPECT_EQ(a.mx.size(), 6u);
+  EXPECT_EQ(a.nans.size(), 6u);
+  EXPECT_TRUE(a.mean.empty() && a.m2.empty() && a.sw.empty() && a.sum.empty() && a.mn.empty());
 }
 
 TEST(Accumulator, XarrayRulesForEmptyCellsNanAndWeights) {
