@@ -181,6 +181,38 @@ PY
   diff -r -x .pgparts full.zarr s.zarr
 }
 
+@test "pg-select --init, then --part I/N writers (1, 2, 3): the one-shot selection; a part of another selection is refused" {
+  sel=(--sel time=1855-03:1856-10 --isel lat=2:14)
+  pg-select "$FIX/sst.nc" "${sel[@]}" -o full.zarr --chunks time=5,lat=4
+  for n in 1 2 3; do
+    pg-select "$FIX/sst.nc" "${sel[@]}" -o p$n.zarr --chunks time=5,lat=4 --init
+    [ ! -e p$n.zarr/sst/0.0.0 ]
+    for i in $(seq 0 $((n - 1))); do pg-select "$FIX/sst.nc" "${sel[@]}" -o p$n.zarr --part $i/$n & done
+    wait
+    diff -r -x .pgparts full.zarr p$n.zarr
+  done
+  $PY -c "
+import xarray as xr
+want = xr.open_dataset('$FIX/sst.nc').sel(time=slice('1855-03', '1856-10')).isel(lat=slice(2, 14))
+xr.testing.assert_identical(want.load(), xr.open_zarr('p3.zarr').load())
+"
+  before=$(cd p3.zarr && find . -type f ! -path './.pgparts/*' | sort | xargs md5sum)
+  # other times of the same length, other latitudes, options the store decides, --init with --part
+  run pg-select "$FIX/sst.nc" --sel time=1854-01:1855-08 --isel lat=2:14 -o p3.zarr --part 0/3
+  assert_one_line_error 1
+  [[ "$output" == *'coordinate "time" differs'* ]]
+  run pg-select "$FIX/sst.nc" --sel time=1855-03:1856-10 --isel lat=0:5 -o p3.zarr --part 0/3
+  assert_one_line_error 1
+  run pg-select "$FIX/sst.nc" "${sel[@]}" -o p3.zarr --part 0/3 --chunks time=2
+  assert_usage_error
+  run pg-select "$FIX/sst.nc" "${sel[@]}" -o p3.zarr --part 0/3 --init
+  assert_usage_error
+  run pg-select "$FIX/sst.nc" "${sel[@]}" -o none.zarr --part 0/3
+  assert_one_line_error 1
+  [ ! -e none.zarr ]
+  [ "$(cd p3.zarr && find . -type f ! -path './.pgparts/*' | sort | xargs md5sum)" = "$before" ]
+}
+
 @test "--part: out of range, no part in the environment, N unlike the other parts', no store: one line, exit 2 or 1" {
   pg-convert "$FIX/sst.nc" -o s.zarr --chunks time=5 --init
   run pg-convert "$FIX/sst.nc" -o s.zarr --part 3/3

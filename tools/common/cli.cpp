@@ -172,6 +172,7 @@ pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std
   req.options.exec = exec;
   req.options.chunks = out.chunks;
   req.options.compressor = out.compressor;
+  req.options.layout_only = out.layout_only;
   return pangeo::write_dataset(result, req).status();
 }
 
@@ -339,16 +340,22 @@ pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& 
 
 pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common,
                           const std::optional<pangeo::Part>& part) {
+  PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(req.inputs, req.cloud));
+  return write_region_of(*in, req.output, region, common, req.options.exec, part);
+}
+
+pangeo::Status write_region_of(pangeo::DatasetReader& in, const std::string& output, const pangeo::Selector& region,
+                               const CommonOptions& common, const pangeo::ExecOptions& exec,
+                               const std::optional<pangeo::Part>& part) {
   pangeo::RegionRequest r;
   r.part = part;
-  r.output = req.output;
+  r.output = output;
   r.dim = region.dim;
   r.start = region.start;
   r.stop = region.stop;
-  r.cloud = req.cloud;
-  r.exec = req.options.exec;
-  PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(req.inputs, req.cloud));
-  PG_ASSIGN_OR_RETURN(uint64_t chunks, pangeo::write_region(*in, r));
+  r.cloud = common.cloud;
+  r.exec = exec;
+  PG_ASSIGN_OR_RETURN(uint64_t chunks, pangeo::write_region(in, r));
   if (common.json) {
     pangeo::Json j{{"chunks", chunks}, {"dimension", region.dim.empty() ? pangeo::Json() : pangeo::Json(region.dim)}};
     if (part) j["part"] = {{"index", part->index}, {"count", part->count}};

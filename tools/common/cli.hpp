@@ -54,6 +54,7 @@ struct OutputOptions {
   std::string format;                       // "" (from the name), zarr, netcdf4, netcdf3
   std::optional<pangeo::Json> compressor;   // unset: the default
   std::map<std::string, int64_t> chunks;
+  bool layout_only = false;                 // --init: metadata and coordinates only
 };
 void add_output_options(CLI::App& app, OutputOptions& o);
 
@@ -69,6 +70,10 @@ pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& 
 // With `part`, only that part of the region's chunks; an empty region.dim: the whole store.
 pangeo::Status run_region(const pangeo::ConvertRequest& req, const pangeo::Selector& region, const CommonOptions& common,
                           const std::optional<pangeo::Part>& part = std::nullopt);
+// The same for a dataset already open (a selection of the inputs).
+pangeo::Status write_region_of(pangeo::DatasetReader& in, const std::string& output, const pangeo::Selector& region,
+                               const CommonOptions& common, const pangeo::ExecOptions& exec,
+                               const std::optional<pangeo::Part>& part);
 
 // Writes `result` to common.output (atomically, format from the name or --format).
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
