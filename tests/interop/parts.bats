@@ -25,6 +25,9 @@ parted() {
 
 @test "pg-reduce in parts: mean, std over time, a weighted mean, the exact median; merges are the one-process result" {
   parted pg-reduce --dim time
+  # a part writes the largest nodes of the merge tree within its batches: one each for 2 parts
+  [ "$(ls p2-0.part/sst/b | wc -l)" -eq 1 ] && [ "$(ls p2-1.part/sst/b | wc -l)" -eq 1 ]
+  [ "$(ls p7-3.part/sst/b | wc -l)" -le 6 ]
   $PY -c "
 import xarray as xr
 xr.testing.assert_allclose(xr.open_zarr('$BIG/sst.zarr').sst.mean('time'), xr.open_dataset('m7.nc').sst)
@@ -88,6 +91,15 @@ xr.testing.assert_allclose(want, xr.open_dataset('m3.nc').sst)
   run pg-reduce --merge r0.part half.part r2.part -o x.nc
   assert_one_line_error 1
   [[ "$output" == *"half.part"* ]]
+  # a part written by another version of the partial format: rerun it
+  cp -r r2.part old.part
+  $PY -c "
+import json
+m = json.load(open('old.part/pgpartial.json')); m['format'] = 'pg-partial 1'
+json.dump(m, open('old.part/pgpartial.json', 'w'))"
+  run pg-reduce --merge r0.part r1.part old.part -o x.nc
+  assert_one_line_error 1
+  [[ "$output" == *"another version"*"run the part again"* ]]
   # a batch whose cells lie outside the output (a damaged or foreign part) is refused
   region=$(ls r1.part/sst/b/*/region.json | head -1)
   $PY -c "

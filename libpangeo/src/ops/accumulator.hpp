@@ -88,6 +88,15 @@ class Accumulator {
     if (!mx.empty())
       for (size_t j = 0; j < len; ++j) mx[t + j] = std::max(mx[t + j], o.mx[s + j]);
   }
+  // Cells s..s+len-1 of `o` copied as they are to cells t..t+len-1 of this (same fields).
+  void copy_run(size_t t, const Accumulator& o, size_t s, size_t len) {
+    auto copy = [&](std::vector<double>& a, const std::vector<double>& b) {
+      if (!a.empty()) std::copy(b.begin() + s, b.begin() + s + len, a.begin() + t);
+    };
+    for (auto f : {&Accumulator::n, &Accumulator::nans, &Accumulator::sum, &Accumulator::sw, &Accumulator::mean,
+                   &Accumulator::m2, &Accumulator::mn, &Accumulator::mx})
+      copy(this->*f, o.*f);
+  }
   // The statistic of cell `c` (NaN where xarray gives NaN).
   double finish(size_t c) const;
 

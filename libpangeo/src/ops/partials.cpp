@@ -10,6 +10,7 @@ namespace pangeo {
 
 namespace {
 const char* kMeta = "pgpartial.json";
+const char* kFormat = "pg-partial 2";
 
 struct FieldRef {
   const char* name;
@@ -44,14 +45,14 @@ Status get_doubles(Store& store, const std::string& key, std::vector<double>& v)
       .with_context(fmt::format("{}: \"{}\"", store.describe(), key));
 }
 
-std::string batch_key(const std::string& path, uint64_t b) { return fmt::format("{}/b/{}", path, b); }
+std::string node_key(const std::string& path, uint64_t lo, uint64_t hi) { return fmt::format("{}/b/{}-{}", path, lo, hi); }
 }  // namespace
 
 PartialStore::PartialStore(std::shared_ptr<Store> store, Part part, Json signature)
     : part_(part), signature_(std::move(signature)), store_(std::move(store)) {}
 
-Status PartialStore::put_batch(const std::string& path, uint64_t batch, uint64_t, const Box& region, const Accumulator& acc) {
-  const std::string k = batch_key(path, batch);
+Status PartialStore::put_node(const std::string& path, uint64_t lo, uint64_t hi, const Box& region, const Accumulator& acc) {
+  const std::string k = node_key(path, lo, hi);
   Json fields = Json::array();
   for (const auto& f : kFields)
     if (!(acc.*f.member).empty()) {
@@ -71,13 +72,18 @@ Store* PartialStore::holder(uint64_t k, uint64_t n) const {
   return nullptr;
 }
 
-Result<Box> PartialStore::get_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const OpSpec& op,
-                                    bool weighted, Accumulator& acc) {
-  Store* s = holder(batch, nbatch);
-  if (!s) return internal_error("no part holds batch {} of {}", batch, nbatch);
-  const std::string k = batch_key(path, batch);
+bool PartialStore::holds(uint64_t lo, uint64_t hi, uint64_t nbatch) const {
+  return lo < hi && holder(lo, nbatch) && holder(lo, nbatch) == holder(hi - 1, nbatch);
+}
+
+Result<Box> PartialStore::get_node(const std::string& path, uint64_t lo, uint64_t hi, uint64_t nbatch, const OpSpec& op,
+                                   bool weighted, Accumulator& acc) {
+  Store* s = holder(lo, nbatch);
+  if (!s) return internal_error("no part holds batch {} of {}", lo, nbatch);
+  const std::string k = node_key(path, lo, hi);
   PG_ASSIGN_OR_RETURN(auto raw, s->get(k + "/region.json"));
-  if (!raw) return corrupt("{}: no batch {} of \"{}\" (an incomplete part, or one of another command?)", s->describe(), batch, path);
+  if (!raw)
+    return corrupt("{}: no batches {}-{} of \"{}\" (an incomplete part, or one of another command?)", s->describe(), lo, hi, path);
   PG_ASSIGN_OR_RETURN(Json meta, parse_json(std::string_view(reinterpret_cast<const char*>(raw->data()), raw->size()),
                                              s->describe() + ": " + k + "/region.json"));
   if (!meta["start"].is_array() || !meta["count"].is_array() || meta["start"].size() != meta["count"].size())
@@ -93,7 +99,8 @@ Result<Box> PartialStore::get_batch(const std::string& path, uint64_t batch, uin
     const bool want = !(acc.*f.member).empty();
     bool have = false;
     for (const auto& name : meta.at("fields")) have |= name.get<std::string>() == f.name;
-    if (want != have) return corrupt("{}: batch {} of \"{}\" holds other statistics than this merge needs", s->describe(), batch, path);
+    if (want != have)
+      return corrupt("{}: batches {}-{} of \"{}\" hold other statistics than this merge needs", s->describe(), lo, hi, path);
     if (want) PG_RETURN_IF_ERROR(get_doubles(*s, k + "/" + f.name, acc.*f.member));
   }
   return region;
@@ -120,7 +127,7 @@ Result<std::vector<std::vector<double>>> PartialStore::all_blocks(const std::str
 }
 
 Status PartialStore::finish() {
-  Json meta{{"format", "pg-partial 1"}, {"part", {{"index", part_.index}, {"count", part_.count}}}, {"command", signature_}};
+  Json meta{{"format", kFormat}, {"part", {{"index", part_.index}, {"count", part_.count}}}, {"command", signature_}};
   const std::string text = meta.dump(2);
   return store_->put(kMeta, Bytes(text.begin(), text.end()));
 }
@@ -171,7 +178,11 @@ Result<std::unique_ptr<PartialStore>> PartialStore::open_stores(const std::vecto
     PG_ASSIGN_OR_RETURN(Json meta, parse_json(std::string_view(reinterpret_cast<const char*>(raw->data()), raw->size()),
                                                loc + ": " + kMeta));
     const Json& part = meta.is_object() ? meta["part"] : meta;
-    if (!meta.is_object() || meta.value("format", Json()) != "pg-partial 1" || !part.is_object() ||
+    if (meta.is_object() && meta["format"].is_string() && meta["format"] != kFormat &&
+        meta["format"].get<std::string>().rfind("pg-partial ", 0) == 0)
+      return invalid_argument("{}: partial results of another version ({}, this one reads {}): run the part again", loc,
+                              meta["format"].get<std::string>(), kFormat);
+    if (!meta.is_object() || meta.value("format", Json()) != kFormat || !part.is_object() ||
         !part["index"].is_number_unsigned() || !part["count"].is_number_unsigned())
       return invalid_argument("{}: not a partial result", loc);
     const uint64_t i = part["index"].get<uint64_t>(), n = part["count"].get<uint64_t>();

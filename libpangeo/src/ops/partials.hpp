@@ -1,13 +1,19 @@
 // Partitioned reductions: a part run computes its share of a reduction's batches (or of
-// its exact blocks) and writes them to a partial store; a merge run takes every batch from
-// the parts' stores, in batch order, so that the result is bit for bit the one-process
-// result whatever the number of parts.
+// its exact blocks) and writes them to a partial store; a merge run combines what the
+// parts wrote so that the result is bit for bit the one-process result whatever the
+// number of parts.
+//
+// Batch results combine along a fixed binary tree over the batches (node [lo, hi) has the
+// children [lo, mid) and [mid, hi), mid = lo + (hi - lo) / 2), in one process as across
+// parts; a part writes the largest nodes that lie within its share of the batches (at
+// most about 2 log2 N of them, however many batches it computed), and the merge combines
+// those up to the root.
 //
 // A partial store (a directory or an object-store prefix): "pgpartial.json" (written last,
-// so a part that stopped early has none: the command and the part), and per batch
-// "VAR/b/K/region.json" with one object per accumulator field ("VAR/b/K/sum", ... float64,
-// blosc lz4), per exact block "VAR/x/K" (the block's results). Which part holds
-// batch K of N follows from part_range, as the part runs split them.
+// so a part that stopped early has none: the format, the command and the part), and per
+// node "VAR/b/LO-HI/region.json" with one object per accumulator field ("VAR/b/LO-HI/sum",
+// ... float64, blosc lz4), per exact block "VAR/x/K" (the block's results). Which part
+// holds batch K of N follows from part_range, as the part runs split them.
 #pragma once
 
 #include <map>
@@ -35,11 +41,14 @@ class PartialStore {
   const Part& part() const { return part_; }
   const Json& signature() const { return signature_; }
 
-  Status put_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const Box& region, const Accumulator& acc);
-  // Reads batch `batch` of `nbatch` into `acc` (every field `op` needs is overwritten, its
-  // buffers reused) and returns the region of output cells it covers.
-  Result<Box> get_batch(const std::string& path, uint64_t batch, uint64_t nbatch, const OpSpec& op, bool weighted,
-                        Accumulator& acc);
+  // Writes the combined result of batches [lo, hi) (covering `region` of the output).
+  Status put_node(const std::string& path, uint64_t lo, uint64_t hi, const Box& region, const Accumulator& acc);
+  // Merges: true when one part computed all of batches [lo, hi) of `nbatch`.
+  bool holds(uint64_t lo, uint64_t hi, uint64_t nbatch) const;
+  // Merges: reads node [lo, hi) of `nbatch` into `acc` (every field `op` needs is
+  // overwritten) and returns the region of output cells it covers.
+  Result<Box> get_node(const std::string& path, uint64_t lo, uint64_t hi, uint64_t nbatch, const OpSpec& op, bool weighted,
+                       Accumulator& acc);
   Status put_block(const std::string& path, uint64_t block, const std::vector<double>& values);
   // Merges: every part's blocks of the variable.
   Result<std::vector<std::vector<double>>> all_blocks(const std::string& path);

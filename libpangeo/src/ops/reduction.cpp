@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -249,17 +249,93 @@ Status accumulate_box(DatasetReader& in, const Work& wk, const MaskAndScale& ms,
   return Status::Ok();
 }
 
+// The fixed merge tree over batches [0, n): node [lo, hi) has the children [lo, mid) and
+// [mid, hi), mid = lo + (hi - lo) / 2; the leaves are single batches.
+struct Span {
+  uint64_t lo = 0, hi = 0;
+  uint64_t mid() const { return lo + (hi - lo) / 2; }
+  bool operator<(const Span& o) const { return lo != o.lo ? lo < o.lo : hi < o.hi; }
+  bool operator==(const Span& o) const { return lo == o.lo && hi == o.hi; }
+};
+
+// The parent of `s` in the tree over [0, n) (s is not the root).
+Span parent_of(Span s, uint64_t n) {
+  Span p{0, n};
+  for (;;) {
+    const Span left{p.lo, p.mid()}, right{p.mid(), p.hi};
+    if (left == s || right == s) return p;
+    p = s.hi <= p.mid() ? left : right;
+  }
+}
+
+// A node's result: the output cells it covers (a box of the output grid) and their
+// accumulator.
+struct NodeResult {
+  Box region;
+  Accumulator acc;
+};
+
+// Node `a` then node `b` as one node over the union of their regions: a's cells as they
+// are, b's merged into them. Every path (one process, parts, merge) combines nodes this
+// way only, so that the bits do not depend on which process did it.
+NodeResult combine(NodeResult a, const NodeResult& b, const OpSpec& op, bool weighted, const ExecOptions* exec) {
+  const Box u = union_of(a.region, b.region);
+  auto within_u = [&](const Box& r) {
+    Box rel = r;
+    for (size_t d = 0; d < rel.start.size(); ++d) rel.start[d] -= u.start[d];
+    return rel;
+  };
+  if (!(u == a.region)) {
+    NodeResult w{u, Accumulator(u.size(), op, weighted)};
+    for_each_region_run(within_u(a.region), u.count,
+                        [&](uint64_t t, uint64_t c, uint64_t run) { w.acc.copy_run(t, a.acc, c, run); });
+    a = std::move(w);
+  }
+  (void)merge_region(a.acc, b.acc, within_u(b.region), u.count, exec);
+  return a;
+}
+
+// Finished nodes combined up the tree as their siblings finish, as far as the parents lie
+// within `allowed`: when every leaf of `allowed` is in, what is left are its largest nodes
+// (the root alone when `allowed` is every batch).
+class MergeTree {
+ public:
+  MergeTree(uint64_t n, Span allowed, OpSpec op, bool weighted) : n_(n), allowed_(allowed), op_(op), weighted_(weighted) {}
+  void add(Span s, NodeResult r) {
+    while (!(s.lo == 0 && s.hi == n_)) {
+      const Span p = parent_of(s, n_);
+      if (p.lo < allowed_.lo || p.hi > allowed_.hi) break;
+      const bool left = s.lo == p.lo;
+      auto sibling = done_.find(left ? Span{p.mid(), p.hi} : Span{p.lo, p.mid()});
+      if (sibling == done_.end()) break;
+      NodeResult other = std::move(sibling->second);
+      done_.erase(sibling);
+      r = left ? combine(std::move(r), other, op_, weighted_, nullptr) : combine(std::move(other), r, op_, weighted_, nullptr);
+      s = p;
+    }
+    done_.emplace(s, std::move(r));
+  }
+  std::map<Span, NodeResult>& nodes() { return done_; }
+
+ private:
+  uint64_t n_;
+  Span allowed_;
+  OpSpec op_;
+  bool weighted_;
+  std::map<Span, NodeResult> done_;
+};
+
 // Mergeable statistics: fixed batches of consecutive read units, each reduced into one
-// partial result; partials merge in batch order. The batches depend on the input and the
-// statistic only (not on threads or parts), so neither does the answer.
+// partial result; the partials combine along the fixed merge tree. The batches and the
+// tree depend on the input and the statistic only (not on threads or parts), so neither
+// does the answer.
 Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, bool weighted, const ExecOptions& exec,
                            PartialStore* partial, std::vector<double>& final_values) {
   const Variable& v = *wk.var;
   const std::vector<Box> boxes = ChunkGrid(v.shape, task_unit(in.read_chunks(wk.path), v.shape)).boxes();
   // Up to 64 batches, fewer where each batch's partial result is large next to its input
   // (a month climatology: every batch of a few years touches all twelve months), so that
-  // the partials together stay within a quarter of the input (in memory, and in the
-  // partial results of --part runs).
+  // the partials held at once stay within a quarter of the input.
   const uint64_t fields = 1 + uint64_t(__builtin_popcount(Accumulator::fields_for(op, weighted))) +
                           (Accumulator::fields_for(op, weighted) & Accumulator::kMoments ? 1 : 0);
   const uint64_t partial_bytes = boxes.empty() ? 1 : region_of(boxes[0], wk.map).size() * fields * 8;
@@ -267,70 +343,55 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
   const uint64_t nbatch = std::max<uint64_t>(
       std::min<uint64_t>({boxes.size(), 64, input_bytes / std::max<uint64_t>(4 * partial_bytes, 1)}), std::min<size_t>(boxes.size(), 1));
   auto batch_range = [&](uint64_t b) { return std::make_pair(b * boxes.size() / nbatch, (b + 1) * boxes.size() / nbatch); };
-  Accumulator total(wk.map.out_cells(), op, weighted);
-  std::mutex mu;
-  std::map<uint64_t, std::pair<Box, Accumulator>> pending;
-  uint64_t next = 0;
-  auto merge_ready = [&] {
-    while (!pending.empty() && pending.begin()->first == next) {
-      const Box& region = pending.begin()->second.first;
-      const Accumulator& part = pending.begin()->second.second;
-      merge_region(total, part, region, wk.map.out_len, nullptr);
-      pending.erase(pending.begin());
-      ++next;
-    }
+  // The root's statistics fill the output; cells no batch touched get an empty cell's.
+  auto finish = [&](const NodeResult* root) {
+    const double none = Accumulator(1, op, weighted).finish(0);
+    std::fill(final_values.begin(), final_values.end(), none);
+    if (root) for_each_region_cell(root->region, wk.map.out_len, [&](uint64_t t, uint64_t c) { final_values[t] = root->acc.finish(c); });
   };
   if (partial && partial->merging()) {
-    // Every batch from the parts, merged in batch order. Up to one batch per thread is
-    // read and decoded ahead while the current one merges (as many as the budget holds),
-    // and each merge is spread over the threads by cells.
-    const uint64_t batch_bytes = std::max<uint64_t>(partial_bytes, 1);
-    uint64_t ahead = resolve_threads(exec);
-    if (exec.memory_budget) ahead = std::clamp<uint64_t>(exec.memory_budget / batch_bytes, 2, ahead + 1) - 1;
-    std::vector<Accumulator> slots(ahead + 1);
-    std::vector<std::future<Result<Box>>> reads(ahead + 1);
-    auto start = [&](uint64_t bi) {
-      if (bi >= nbatch) return;
-      Accumulator& into = slots[bi % slots.size()];
-      reads[bi % slots.size()] = std::async(std::launch::async, [&, bi]() -> Result<Box> {
-        PG_ASSIGN_OR_RETURN(Box region, partial->get_batch(wk.path, bi, nbatch, op, weighted, into));
-        if (!within(region, wk.map.out_len))
-          return corrupt("batch {} of \"{}\" covers cells outside the output (a part of another input?)", bi, wk.path);
-        return region;
-      });
+    // The largest nodes each part wrote, combined up to the root (depth first: a node
+    // per tree level in memory), each combination spread over the threads by cells.
+    std::function<Result<NodeResult>(Span)> eval = [&](Span s) -> Result<NodeResult> {
+      if (stop_requested().load(std::memory_order_relaxed)) return cancelled("interrupted");
+      if (partial->holds(s.lo, s.hi, nbatch)) {
+        NodeResult r;
+        PG_ASSIGN_OR_RETURN(r.region, partial->get_node(wk.path, s.lo, s.hi, nbatch, op, weighted, r.acc));
+        if (!within(r.region, wk.map.out_len))
+          return corrupt("batches {}-{} of \"{}\" cover cells outside the output (a part of another input?)", s.lo, s.hi, wk.path);
+        return r;
+      }
+      if (s.hi - s.lo < 2) return internal_error("no part holds batch {} of {}", s.lo, nbatch);
+      PG_ASSIGN_OR_RETURN(NodeResult left, eval(Span{s.lo, s.mid()}));
+      PG_ASSIGN_OR_RETURN(NodeResult right, eval(Span{s.mid(), s.hi}));
+      return combine(std::move(left), right, op, weighted, &exec);
     };
-    for (uint64_t bi = 0; bi < ahead; ++bi) start(bi);
-    Status failed;
-    for (uint64_t bi = 0; bi < nbatch; ++bi) {
-      if (failed.ok()) start(bi + ahead);
-      auto& read = reads[bi % slots.size()];
-      if (!read.valid()) continue;  // not started after a failure
-      Result<Box> region = read.get();
-      if (failed.ok()) failed = region.ok() ? merge_region(total, slots[bi % slots.size()], *region, wk.map.out_len, &exec)
-                                            : region.status();
+    if (nbatch == 0) {
+      finish(nullptr);
+      return Status::Ok();
     }
-    PG_RETURN_IF_ERROR(failed);
-    for (size_t c = 0; c < final_values.size(); ++c) final_values[c] = total.finish(c);
+    PG_ASSIGN_OR_RETURN(NodeResult root, eval(Span{0, nbatch}));
+    finish(&root);
     return Status::Ok();
   }
-  // A part run computes its share of the batches and hands them to the partial store.
+  // A part run computes its share of the batches and writes the largest nodes within it.
   const std::pair<uint64_t, uint64_t> owned = part_range(nbatch, partial ? partial->part() : Part());
   const uint64_t own_first = owned.first, own_last = owned.second;
+  MergeTree tree(nbatch, Span{own_first, own_last}, op, weighted);
+  std::mutex mu;
   auto task = [&](uint64_t k) -> Status {
     const uint64_t bi = own_first + k;
     auto [first, last] = batch_range(bi);
     Box region = region_of(boxes[first], wk.map);
     for (uint64_t i = first + 1; i < last; ++i) region = union_of(region, region_of(boxes[i], wk.map));
-    Accumulator part(region.size(), op, weighted);
+    NodeResult leaf{region, Accumulator(region.size(), op, weighted)};
     const MaskAndScale ms(*wk.var);
     for (uint64_t i = first; i < last; ++i) {
       if (stop_requested().load(std::memory_order_relaxed)) return cancelled("interrupted");
-      PG_RETURN_IF_ERROR(accumulate_box(in, wk, ms, boxes[i], region, op, weighted, part));
+      PG_RETURN_IF_ERROR(accumulate_box(in, wk, ms, boxes[i], region, op, weighted, leaf.acc));
     }
-    if (partial) return partial->put_batch(wk.path, bi, nbatch, region, part);
     std::lock_guard lock(mu);
-    pending.emplace(bi, std::make_pair(region, std::move(part)));
-    merge_ready();
+    tree.add(Span{bi, bi + 1}, std::move(leaf));
     return Status::Ok();
   };
   auto cost = [&](uint64_t k) {
@@ -338,8 +399,11 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
     return boxes[first].size() * 24 + region_of(boxes[first], wk.map).size() * 48;
   };
   PG_RETURN_IF_ERROR(run_tasks(own_last - own_first, task, cost, exec));
-  if (partial) return Status::Ok();
-  for (size_t c = 0; c < final_values.size(); ++c) final_values[c] = total.finish(c);
+  if (partial) {
+    for (const auto& [s, r] : tree.nodes()) PG_RETURN_IF_ERROR(partial->put_node(wk.path, s.lo, s.hi, r.region, r.acc));
+    return Status::Ok();
+  }
+  finish(tree.nodes().empty() ? nullptr : &tree.nodes().begin()->second);
   return Status::Ok();
 }
 
