@@ -181,6 +181,46 @@ PY
   diff -r -x .pgparts full.zarr s.zarr
 }
 
+@test "appends in parts: --append-dim --init, then --part I/N writers (1, 2, 3) give the one-process append byte for byte" {
+  pg-convert "$FIX"/parts/*.nc -o full.zarr --chunks time=5,lat=9
+  pg-convert "$FIX/parts/sst_1854.nc" "$FIX/parts/sst_1855.nc" -o base.zarr --chunks time=5,lat=9
+  cp -r base.zarr one.zarr
+  pg-convert "$FIX/sst_1856_hours.nc" -o one.zarr --append-dim time  # one process (24 months: a partial last chunk)
+  for n in 1 2 3; do
+    cp -r base.zarr p$n.zarr
+    # a part before the layout has nowhere to write
+    run pg-convert "$FIX/sst_1856_hours.nc" -o p$n.zarr --append-dim time --part 0/$n
+    assert_one_line_error 1
+    [[ "$output" == *"--init"* ]]
+    pg-convert "$FIX/sst_1856_hours.nc" -o p$n.zarr --append-dim time --init
+    [ "$(cat p$n.zarr/time/.zarray | $PY -c 'import json,sys; print(json.load(sys.stdin)["shape"][0])')" -eq 36 ]
+    for i in $(seq 0 $((n - 1))); do pg-convert "$FIX/sst_1856_hours.nc" -o p$n.zarr --append-dim time --part $i/$n & done
+    wait
+    [ "$(ls p$n.zarr/.pgparts/time=24:36 | wc -l)" -eq "$n" ]
+    diff -r -x .pgparts one.zarr p$n.zarr
+  done
+  "$INTEROP/assert_identical.py" full.zarr p3.zarr
+  # the layout again is a no-op; a part of another N is refused; --json of a part
+  digest p3.zarr > before
+  pg-convert "$FIX/sst_1856_hours.nc" -o p3.zarr --append-dim time --init
+  run pg-convert "$FIX/sst_1856_hours.nc" -o p3.zarr --append-dim time --part 0/2
+  assert_one_line_error 1
+  [[ "$output" == *"parts of 3"* ]]
+  digest p3.zarr | diff - before
+  pg-convert "$FIX/sst_1856_hours.nc" -o p3.zarr --append-dim time --part 1/3 --json | $PY -c "
+import json, sys
+j = json.load(sys.stdin)
+assert j['part'] == {'index': 1, 'count': 3} and j['dimension'] == 'time' and j['chunks'] > 0, j"
+  digest p3.zarr | diff - before
+  # the next year's parts leave their own markers
+  pg-convert "$FIX/parts/sst_1854.nc" -o next.zarr --chunks time=5,lat=9
+  pg-convert "$FIX/parts/sst_1855.nc" -o next.zarr --append-dim time --init
+  for i in 0 1; do pg-convert "$FIX/parts/sst_1855.nc" -o next.zarr --append-dim time --part $i/2; done
+  pg-convert "$FIX/sst_1856_hours.nc" -o next.zarr --append-dim time --init
+  for i in 0 1 2; do pg-convert "$FIX/sst_1856_hours.nc" -o next.zarr --append-dim time --part $i/3; done
+  "$INTEROP/assert_identical.py" full.zarr next.zarr
+}
+
 @test "pg-select --init, then --part I/N writers (1, 2, 3): the one-shot selection; a part of another selection is refused" {
   sel=(--sel time=1855-03:1856-10 --isel lat=2:14)
   pg-select "$FIX/sst.nc" "${sel[@]}" -o full.zarr --chunks time=5,lat=4

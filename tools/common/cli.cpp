@@ -321,18 +321,23 @@ void check_usage(const std::string& name, const pangeo::Status& s) {
 }
 
 pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& dim, bool allow_gaps,
-                          const CommonOptions& common) {
+                          const CommonOptions& common, const std::optional<pangeo::Part>& part) {
   pangeo::AppendRequest a;
   a.output = req.output;
   a.dim = dim;
   a.allow_gaps = allow_gaps;
   a.dry_run = req.dry_run;
+  a.layout_only = req.options.layout_only;
+  a.part = part;
   a.cloud = req.cloud;
   a.exec = req.options.exec;
   PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(req.inputs, req.cloud));
   PG_ASSIGN_OR_RETURN(pangeo::AppendReport r, pangeo::append_dataset(*in, a));
-  if (common.json)
-    print_out(pangeo::Json{{"appended", r.appended}, {"skipped", r.skipped}, {"dimension", dim}}.dump(2) + "\n");
+  if (common.json) {
+    pangeo::Json j{{"appended", r.appended}, {"skipped", r.skipped}, {"dimension", dim}};
+    if (part) j = {{"chunks", r.appended}, {"dimension", dim}, {"part", {{"index", part->index}, {"count", part->count}}}};
+    print_out(j.dump(2) + "\n");
+  }
   else if (r.skipped && !common.quiet)
     std::fprintf(stderr, "%s: already in the store along %s: nothing appended\n", req.output.c_str(), dim.c_str());
   return pangeo::Status::Ok();

@@ -63,8 +63,10 @@ void apply_common(pangeo::ConvertRequest& req, const std::vector<std::string>& i
 
 // pg-convert --append-dim: appends the request's inputs to the store it names and reports
 // what happened (--json: {"appended": N, "skipped": BOOL}).
+// With req.options.layout_only (--init) the store is grown for the inputs without their data,
+// which `part` runs then write.
 pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& dim, bool allow_gaps,
-                          const CommonOptions& common);
+                          const CommonOptions& common, const std::optional<pangeo::Part>& part = std::nullopt);
 
 // pg-convert --region: writes the request's inputs into that region of the store.
 // With `part`, only that part of the region's chunks; an empty region.dim: the whole store.

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   app.add_flag("--dry-run", req.dry_run, "Print the plan and write nothing");
   std::string append_dim;
   bool allow_gaps = false;
-  auto* append = app.add_option("--append-dim", append_dim, "Grow the existing Zarr store -o along DIM with the inputs");
+  auto* append = app.add_option("--append-dim", append_dim,
+                                "Grow the existing Zarr store -o along DIM with the inputs (in parts: --init, then --part)");
   app.add_flag("--allow-gaps", allow_gaps, "With --append-dim: accept a gap after the store's last value")->needs(append);
   auto* init = app.add_flag("--init", req.options.layout_only,
                             "Write the store's metadata and coordinates only (--region writes fill the data)");
@@ -35,8 +36,6 @@ int main(int argc, char** argv) {
       "I/N or auto: write part I (0..N-1) of the chunks of the store -o laid out by --init (of its --region if given); "
       "auto: from Slurm arrays, Kubernetes Indexed Jobs or MPI");
   for (const char* o : {"--chunks", "--compressor", "--shards", "--zarr-format", "--format"}) append->excludes(app.get_option(o));
-  init->excludes(append);
-  part_opt->excludes(append);
   part_opt->excludes(init);
   pgtool::add_common_options(app, common, ~0u);
   return pgtool::run_tool("pg-convert", app, argc, argv, [&]() -> pangeo::Status {
@@ -46,11 +45,12 @@ int main(int argc, char** argv) {
     PG_ASSIGN_OR_RETURN(req.options.exec, pgtool::exec_options(common, "convert"));
     if (append->count() || common.zarr_region || part) {
       if (append->count() && common.zarr_region) return pgtool::usage_error("--append-dim and --region DIM=START:STOP go separately");
-      if (init->count()) return pgtool::usage_error("--init lays out a store; --append-dim, --region and --part write into one");
+      if (init->count() && !append->count())
+        return pgtool::usage_error("--init lays out a store; --region and --part write into one");
       if (!common.vars.empty() || !common.drop.empty() || !req.options.chunks.empty() || req.options.compressor ||
           !req.options.shards.empty() || !req.format.empty())
         return pgtool::usage_error("the store decides variables, chunks, codecs and format when writing into it");
-      if (append->count()) return pgtool::run_append(req, append_dim, allow_gaps, common);
+      if (append->count()) return pgtool::run_append(req, append_dim, allow_gaps, common, part);
       return pgtool::run_region(req, common.zarr_region.value_or(pangeo::Selector()), common, part);
     }
     if (pgtool::under_mpi() && !init->count() && !req.dry_run) return pgtool::run_mpi_convert(req, common);

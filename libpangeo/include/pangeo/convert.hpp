@@ -91,6 +91,13 @@ struct AppendRequest {
   std::string dim;      // the dimension to grow
   bool allow_gaps = false;
   bool dry_run = false;
+  // Appends in parts: `layout_only` grows the store's metadata and its coordinate along
+  // `dim` for the new data (no data chunks; a rerun is a no-op); then each `part` writes its
+  // share of the new data's chunks into the grown store (without the lock, several at once;
+  // the chunk the old and the new data share keeps the store's values for the old
+  // positions). Each part leaves the marker ".pgparts/DIM=START:STOP/N.I".
+  bool layout_only = false;
+  std::optional<Part> part;
   CloudOptions cloud;
   ExecOptions exec;
 };

@@ -293,17 +293,19 @@ Result<std::pair<uint64_t, uint64_t>> region_positions(DatasetReader& existing, 
   return std::make_pair(start, stop);
 }
 
-// Parts leave ".pgparts/N.I" when done; parts of another N are an error.
+// Parts leave "<prefix>N.I" when done (".pgparts/" for regions, ".pgparts/DIM=START:STOP/"
+// for the parts of one append); parts of another N are an error.
 const std::string kPartMarkers = ".pgparts/";
 
-Status check_part_count(Store& store, const RegionRequest& req) {
-  PG_ASSIGN_OR_RETURN(auto keys, store.list(kPartMarkers));
+Status check_part_count(Store& store, const std::string& prefix, const std::string& output, const Part& part) {
+  PG_ASSIGN_OR_RETURN(auto keys, store.list(prefix));
   for (const auto& k : keys) {
-    const std::string name = k.substr(kPartMarkers.size());
+    const std::string name = k.substr(prefix.size());
+    if (name.find('/') != std::string::npos) continue;  // another append's parts
     const std::string n = name.substr(0, name.find('.'));
-    if (n != std::to_string(req.part->count))
-      return invalid_argument("{}: parts of {} have written to this store (marker {}); this is part {}/{}", req.output, n, k,
-                              req.part->index, req.part->count);
+    if (n != std::to_string(part.count))
+      return invalid_argument("{}: parts of {} have written to this store (marker {}); this is part {}/{}", output, n, k,
+                              part.index, part.count);
   }
   return Status::Ok();
 }
@@ -319,7 +321,7 @@ Result<uint64_t> write_region(DatasetReader& in, const RegionRequest& req) {
     PG_ASSIGN_OR_RETURN(auto range, region_positions(*existing, in, req));
     std::tie(start, stop) = range;
   }
-  if (req.part) PG_RETURN_IF_ERROR(check_part_count(*store, req));
+  if (req.part) PG_RETURN_IF_ERROR(check_part_count(*store, kPartMarkers, req.output, *req.part));
   // Data variables' chunks only, through a writer whose metadata is never sent.
   auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
   PG_ASSIGN_OR_RETURN(auto writer, writer_for(*existing, store, held));
@@ -345,7 +347,11 @@ Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req)
   AppendReport report;
   const std::string& dim = req.dim;
   if (req.output.empty()) return invalid_argument("no store given (-o PATH)");
-  PG_ASSIGN_OR_RETURN(auto lock, StoreLock::take(req.output));
+  // One appender at a time; the parts of an append laid out already write side by side.
+  std::unique_ptr<StoreLock> lock;
+  if (!req.part) {
+    PG_ASSIGN_OR_RETURN(lock, StoreLock::take(req.output));
+  }
   std::shared_ptr<Store> store;
   PG_ASSIGN_OR_RETURN(auto existing, open_writable(req.output, req.cloud, &store));
   PG_ASSIGN_OR_RETURN(std::string snapshot, metadata_snapshot(*store));
@@ -366,63 +372,93 @@ Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req)
   for (size_t i = 1; i < news.size(); ++i)
     if (!(news[i] > news[i - 1])) return invalid_argument("\"{}\" does not increase in the new data", dim);
   const auto eq = [](double a, double b) { return std::fabs(a - b) <= 1e-6 * std::max(1.0, std::fabs(a)); };
+  // Where the new labels are in the store already, all of them: their first position.
+  std::optional<uint64_t> laid_out;
   if (!olds.empty() && news[0] <= olds.back() + 1e-9) {
-    // A rerun: the same labels already in the store, with the same values, is a no-op.
     auto at = std::find_if(olds.begin(), olds.end(), [&](double x) { return eq(x, news[0]); });
     const uint64_t pos = uint64_t(at - olds.begin());
     bool labels_match = at != olds.end() && pos + news.size() <= olds.size();
     for (size_t i = 0; labels_match && i < news.size(); ++i) labels_match = eq(olds[pos + i], news[i]);
-    if (labels_match) {
-      PG_ASSIGN_OR_RETURN(bool same, already_there(*existing, in, dim, pos));
+    if (labels_match) laid_out = pos;
+  }
+  const uint64_t old_len = s.find_dim(dim)->size;
+  // The positions the new data takes, the store's length after, and the chunks to write.
+  uint64_t lo = old_len, total = old_len + news.size();
+  Group grown = s;
+  std::vector<ChunkTask> tasks;
+  if (req.part) {
+    if (!laid_out)
+      return invalid_argument("{}: no place in the store for the new data along \"{}\" (lay it out first with --append-dim {} --init)",
+                              req.output, dim, dim);
+    lo = *laid_out;
+    total = old_len;
+    const std::string prefix = fmt::format("{}{}={}:{}/", kPartMarkers, dim, lo, lo + news.size());
+    PG_RETURN_IF_ERROR(check_part_count(*store, prefix, req.output, *req.part));
+    tasks = chunks_along(grown, dim, lo, news.size(), true);
+    const auto [first, last] = part_range(tasks.size(), *req.part);
+    tasks = std::vector<ChunkTask>(tasks.begin() + first, tasks.begin() + last);
+  } else {
+    if (laid_out) {
+      // A rerun: the same labels already in the store, with the same values, is a no-op
+      // (a layout: the same labels).
+      bool same = req.layout_only;
+      if (!same) {
+        PG_ASSIGN_OR_RETURN(same, already_there(*existing, in, dim, *laid_out));
+      }
       if (same) {
         report.skipped = true;
         return report;
       }
       return invalid_argument("{}: the new data overlaps the store along \"{}\" with different values", req.output, dim);
     }
-    return invalid_argument("{}: the new data starts inside the store's \"{}\" (it must continue after the last value)",
-                            req.output, dim);
+    if (!olds.empty() && news[0] <= olds.back() + 1e-9)
+      return invalid_argument("{}: the new data starts inside the store's \"{}\" (it must continue after the last value)",
+                              req.output, dim);
+    if (olds.size() >= 2 && !req.allow_gaps) {
+      const double step = olds.back() - olds[olds.size() - 2];
+      if (news[0] - olds.back() > 1.5 * step)
+        return invalid_argument("{}: a gap along \"{}\" between the store's last value and the new data", req.output, dim);
+    }
+    // The store's schema, grown along `dim`.
+    for (auto& d : grown.dims)
+      if (d.name == dim) d.size = total;
+    for (auto& v : grown.vars)
+      for (size_t d = 0; d < v.rank(); ++d)
+        if (v.dims[d] == dim) v.shape[d] = total;
+    tasks = chunks_along(grown, dim, old_len, news.size(), false);
+    if (req.layout_only)  // the coordinate along dim only: parts write the rest
+      tasks.erase(std::remove_if(tasks.begin(), tasks.end(), [](const ChunkTask& t) { return !t.var->is_dimension_coordinate(); }),
+                  tasks.end());
   }
-  if (olds.size() >= 2 && !req.allow_gaps) {
-    const double step = olds.back() - olds[olds.size() - 2];
-    if (news[0] - olds.back() > 1.5 * step)
-      return invalid_argument("{}: a gap along \"{}\" between the store's last value and the new data", req.output, dim);
-  }
-  // The store's schema, grown along `dim`.
-  const uint64_t old_len = s.find_dim(dim)->size, total = old_len + news.size();
-  Group grown = s;
-  for (auto& d : grown.dims)
-    if (d.name == dim) d.size = total;
-  for (auto& v : grown.vars)
-    for (size_t d = 0; d < v.rank(); ++d)
-      if (v.dims[d] == dim) v.shape[d] = total;
   if (req.dry_run) {
     report.appended = news.size();
     return report;
   }
-  // Chunks (the partial last one completed from the store) first, metadata last.
+  // Chunks (the one shared with the store's data completed from the store) first, metadata last.
   auto held = std::make_shared<MetadataLastStore>(store, zarr_write_rank);
   PG_ASSIGN_OR_RETURN(auto writer, writer_for(*existing, store, held));
   PG_RETURN_IF_ERROR(writer->create(grown));
-  const std::vector<ChunkTask> tasks = chunks_along(grown, dim, old_len, news.size(), false);
+  const uint64_t hi = lo + news.size();
   auto task = [&](uint64_t i) -> Status {
     const Variable& v = *tasks[i].var;
     const Box& box = tasks[i].box;
     const size_t d = *v.axis(dim);
     NdArray out(v.dtype, box.count);
-    // Positions the store has: its own stored values.
-    if (box.start[d] < old_len) {
-      Box part = box;
-      part.count[d] = old_len - box.start[d];
-      PG_ASSIGN_OR_RETURN(NdArray old, existing->read(v.name, part));
-      copy_region(old, part.start, out, box.start, part);
+    // Positions outside the new data's: the store's own stored values.
+    if (box.start[d] < lo || box.start[d] + box.count[d] > hi) {
+      Box have = box;
+      have.count[d] = std::min(box.start[d] + box.count[d], old_len) - std::min(box.start[d], old_len);
+      if (have.count[d] > 0) {
+        PG_ASSIGN_OR_RETURN(NdArray old, existing->read(v.name, have));
+        copy_region(old, have.start, out, box.start, have);
+      }
     }
     // New positions: the time labels in the store's units, values as the store encodes them.
     Box part = box;
-    part.start[d] = std::max(box.start[d], old_len);
-    part.count[d] = box.start[d] + box.count[d] - part.start[d];
+    part.start[d] = std::max(box.start[d], lo);
+    part.count[d] = std::min(box.start[d] + box.count[d], hi) - part.start[d];
     Box src = part;
-    src.start[d] -= old_len;
+    src.start[d] -= lo;
     NdArray fresh;
     if (v.name == dim && old_axis.units) {
       fresh = NdArray(v.dtype, part.count);
@@ -436,8 +472,14 @@ Result<AppendReport> append_dataset(DatasetReader& in, const AppendRequest& req)
   };
   auto cost = [&](uint64_t i) { return tasks[i].box.size() * tasks[i].var->dtype.itemsize * 3; };
   PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, req.exec));
-  PG_RETURN_IF_ERROR(writer->finish());
   PG_RETURN_IF_ERROR(in.check_input());
+  if (req.part) {  // a part: its chunks, never metadata
+    PG_RETURN_IF_ERROR(
+        store->put(fmt::format("{}{}={}:{}/{}.{}", kPartMarkers, dim, lo, hi, req.part->count, req.part->index), Bytes()));
+    report.appended = tasks.size();
+    return report;
+  }
+  PG_RETURN_IF_ERROR(writer->finish());
   // The store describes the new data only once all of it is there, and only if its
   // metadata is still what this append started from (object stores have no locks).
   PG_ASSIGN_OR_RETURN(std::string now, metadata_snapshot(*store));
