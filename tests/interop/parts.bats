@@ -57,6 +57,42 @@ xr.testing.assert_allclose(want, xr.open_dataset('m3.nc').sst)
   same_bits one.nc m.nc
 }
 
+@test "pg-info --stats in parts: merges of 1, 2, 3, 7 parts print what one process prints; bad merges are one line" {
+  pg-info --stats "$BIG/sst.zarr" > one.txt
+  pg-info --stats --json "$BIG/sst.zarr" > one.json
+  for n in 1 2 3 7; do
+    for i in $(seq 0 $((n - 1))); do pg-info --stats "$BIG/sst.zarr" --part $i/$n -o s$n-$i.part -j 1 & done
+    wait
+    pg-info --merge s$n-*.part | diff - one.txt
+    pg-info --merge s$n-*.part --json | diff - one.json
+  done
+  # the one-process statistics are xarray's
+  $PY -c "
+import json, numpy as np, xarray as xr
+s = {v['name']: v['stats'] for v in json.load(open('one.json'))['root']['variables']}['sst']
+x = xr.open_zarr('$BIG/sst.zarr').sst.values.astype('float64')
+assert s['count'] == np.isfinite(x).sum() and s['nan_count'] == np.isnan(x).sum(), s
+assert np.isclose(s['mean'], np.nanmean(x), rtol=1e-12) and s['min'] == np.nanmin(x) and s['max'] == np.nanmax(x), s
+"
+  run pg-info --merge s3-0.part s3-1.part
+  assert_one_line_error 1
+  [[ "$output" == *"part 2 of 3 is missing"* ]]
+  pg-reduce "$BIG/sst.zarr" --dim time -o r.part --part 0/1
+  run pg-info --merge r.part
+  assert_one_line_error 1
+  [[ "$output" == *"pg-reduce"* ]]
+  run pg-reduce --merge s1-0.part -o x.nc
+  assert_one_line_error 1
+  [ ! -e x.nc ]
+  run pg-info "$BIG/sst.zarr" --part 0/2 -o y.part
+  assert_usage_error --part
+  run pg-info --stats "$BIG/sst.zarr" --part 0/2
+  assert_one_line_error 1
+  run pg-info --stats "$BIG/sst.zarr" -o y.part
+  assert_usage_error
+  [ ! -e y.part ]
+}
+
 @test "bad merges: a missing or repeated part, parts of another N, command or tool, options beside --merge" {
   for i in 0 1 2; do pg-reduce "$BIG/sst.zarr" --dim time -o r$i.part --part $i/3; done
   pg-reduce "$BIG/sst.zarr" --dim lat -o lat0.part --part 0/3

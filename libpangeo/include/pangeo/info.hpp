@@ -6,6 +6,7 @@
 
 #include "pangeo/executor.hpp"
 #include "pangeo/format.hpp"
+#include "pangeo/reduce.hpp"
 
 namespace pangeo {
 
@@ -29,6 +30,14 @@ struct VarStats {
   std::string min_date, max_date, mean_date;
 };
 Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions& exec);
+// The same in parts (pg-info --stats --part): part `request.part` computes the statistics of
+// its share of the chunks (every numeric variable's chunks in order, split as part_range
+// splits them) and writes them as a partial result (see PartRequest); merge_stats gives,
+// from parts 0..N-1 of one input, what compute_stats gives, bit for bit, and the input
+// opened again in `input`.
+Status stats_part(const PartRequest& request, const ExecOptions& exec);
+Result<std::vector<VarStats>> merge_stats(const std::vector<std::string>& partials, const CloudOptions& cloud,
+                                          const ExecOptions& exec, std::shared_ptr<DatasetReader>* input);
 
 // The JSON description (schema in pg-info(1)).
 Json describe_json(DatasetReader& in, const std::vector<VarStats>* stats, const std::optional<StoreStats>* store);

@@ -2,6 +2,7 @@
 #include "pangeo/version.hpp"
 
 #include "accumulator.hpp"
+#include "partials.hpp"
 #include "pangeo/grid.hpp"
 
 #include <algorithm>
@@ -278,7 +279,9 @@ Result<std::string> format_summary(DatasetReader& in) {
   return out;
 }
 
-Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions& exec) {
+Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions& exec) { return stats_in_parts(in, exec, nullptr); }
+
+Result<std::vector<VarStats>> stats_in_parts(DatasetReader& in, const ExecOptions& exec, PartialStore* partial) {
   struct Task {
     size_t var;
     Box box;
@@ -294,21 +297,48 @@ Result<std::vector<VarStats>> compute_stats(DatasetReader& in, const ExecOptions
     for (const Box& b : ChunkGrid(v.shape, in.read_chunks(vars[k].path)).boxes()) tasks.push_back({k, b});
   }
   // One accumulator cell per task (count, NaNs, sum, min, max), merged in task order: the
-  // same answer whatever the thread count.
+  // same answer whatever the thread count or the parts.
   const unsigned fields = Accumulator::kSum | Accumulator::kMin | Accumulator::kMax | Accumulator::kNans;
   Accumulator partials;
   partials.init_fields(tasks.size(), OpSpec{}, fields);
-  auto task = [&](uint64_t i) -> Status {
-    const Task& t = tasks[i];
-    const Variable& v = *vars[t.var].var;
-    PG_ASSIGN_OR_RETURN(NdArray a, in.read(vars[t.var].path, t.box));
-    MaskAndScale ms(v);
-    const size_t n = a.size();
-    for (size_t j = 0; j < n; ++j) partials.add(i, ms.decode(a, j));
-    return Status::Ok();
-  };
-  auto cost = [&](uint64_t i) { return tasks[i].box.size() * vars[tasks[i].var].var->dtype.itemsize * 2; };
-  PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, exec));
+  std::vector<std::vector<double>*> columns{&partials.n, &partials.nans, &partials.sum, &partials.mn, &partials.mx};
+  // A part's cells travel as one block: its first task, its task count, then each field.
+  const std::string key = "stats";
+  if (partial && partial->merging()) {
+    PG_ASSIGN_OR_RETURN(auto blocks, partial->all_blocks(key));
+    std::vector<uint8_t> seen(tasks.size(), 0);
+    for (const auto& b : blocks) {
+      const uint64_t first = b.size() >= 2 ? uint64_t(b[0]) : 0, count = b.size() >= 2 ? uint64_t(b[1]) : 0;
+      if (b.size() < 2 || first > tasks.size() || count > tasks.size() - first || b.size() != 2 + columns.size() * count)
+        return corrupt("partial statistics of another input (its chunks differ from this one's)");
+      for (uint64_t i = 0; i < count; ++i) {
+        if (seen[first + i]++) return corrupt("partial statistics cover chunk {} twice", first + i);
+        for (size_t f = 0; f < columns.size(); ++f) (*columns[f])[first + i] = b[2 + f * count + i];
+      }
+    }
+    for (size_t i = 0; i < seen.size(); ++i)
+      if (!seen[i]) return corrupt("no part holds the statistics of chunk {}", i);
+  } else {
+    const auto [first, last] = part_range(tasks.size(), partial ? partial->part() : Part());
+    auto task = [&, first = first](uint64_t k) -> Status {
+      const uint64_t i = first + k;
+      const Task& t = tasks[i];
+      const Variable& v = *vars[t.var].var;
+      PG_ASSIGN_OR_RETURN(NdArray a, in.read(vars[t.var].path, t.box));
+      MaskAndScale ms(v);
+      const size_t n = a.size();
+      for (size_t j = 0; j < n; ++j) partials.add(i, ms.decode(a, j));
+      return Status::Ok();
+    };
+    auto cost = [&, first = first](uint64_t k) { return tasks[first + k].box.size() * vars[tasks[first + k].var].var->dtype.itemsize * 2; };
+    PG_RETURN_IF_ERROR(run_tasks(last - first, task, cost, exec));
+    if (partial) {
+      std::vector<double> block{double(first), double(last - first)};
+      for (auto* c : columns) block.insert(block.end(), c->begin() + first, c->begin() + last);
+      PG_RETURN_IF_ERROR(partial->put_block(key, partial->part().index, block));
+      return std::vector<VarStats>();
+    }
+  }
   Accumulator merged;
   merged.init_fields(vars.size(), OpSpec{}, fields);
   for (size_t i = 0; i < tasks.size(); ++i) merged.merge(tasks[i].var, partials, i);

@@ -267,6 +267,29 @@ Status groupby_part(const PartRequest& req, const GroupByOptions& o) {
   return write_part(req, o, command, [](std::shared_ptr<DatasetReader> in, const GroupByOptions& g) { return groupby_dataset(in, g); });
 }
 
+namespace {
+struct StatsOptions {
+  ExecOptions exec;
+  std::shared_ptr<PartialStore> partials;
+};
+}  // namespace
+
+Status stats_part(const PartRequest& req, const ExecOptions& exec) {
+  return write_part(req, StatsOptions{exec, nullptr}, Json{{"tool", "info"}},
+                    [](std::shared_ptr<DatasetReader> in, const StatsOptions& o) { return stats_in_parts(*in, o.exec, o.partials.get()); });
+}
+
+Result<std::vector<VarStats>> merge_stats(const std::vector<std::string>& partials, const CloudOptions& cloud,
+                                          const ExecOptions& exec, std::shared_ptr<DatasetReader>* input) {
+  PG_ASSIGN_OR_RETURN(std::shared_ptr<PartialStore> ps, PartialStore::open_all(partials, cloud));
+  const std::string tool = ps->signature().value("tool", "");
+  if (tool != "info") return invalid_argument("{}: partial results of pg-{}, not pg-info --stats", partials[0], tool);
+  PG_ASSIGN_OR_RETURN(auto in, open_inputs(ps->signature().value("inputs", std::vector<std::string>()), cloud));
+  std::shared_ptr<DatasetReader> shared = std::move(in);
+  if (input) *input = shared;
+  return stats_in_parts(*shared, exec, ps.get());
+}
+
 Result<std::string> partial_command(const std::vector<std::string>& partials, const CloudOptions& cloud) {
   PG_ASSIGN_OR_RETURN(auto ps, PartialStore::open_all(partials, cloud));
   return ps->signature().value("tool", "");

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "accumulator.hpp"
+#include "pangeo/info.hpp"
 #include "pangeo/partition.hpp"
 #include "pangeo/store.hpp"
 
@@ -67,5 +68,9 @@ class PartialStore {
   std::vector<std::shared_ptr<Store>> parts_;  // merges: part i's store
   std::vector<std::string> locations_;
 };
+
+// compute_stats with partial results: with `partial` writing, the part's share of the
+// chunks' statistics go to it (and nothing is returned); merging, they come from it.
+Result<std::vector<VarStats>> stats_in_parts(DatasetReader& in, const ExecOptions& exec, PartialStore* partial);
 
 }  // namespace pangeo
