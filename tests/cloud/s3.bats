@@ -369,6 +369,35 @@ assert 4 <= r['objects'] <= 12 and r['skipped'] > 0, r"
   diff -r -x .pgparts want.zarr got
 }
 
+@test "mpirun -n 3 pg-convert straight to s3://: the one-process store, metadata once all chunks are there; -O; a failure leaves no dataset" {
+  command -v mpirun >/dev/null && ldd "$(command -v pg-convert)" | grep -q libmpi || skip "built without MPI"
+  mpi3() { mpirun --allow-run-as-root --oversubscribe -n 3 sh -c 'export TMPDIR=$0/tmp.$OMPI_COMM_WORLD_RANK; mkdir -p $TMPDIR; exec "$@"' "$PWD" "$@"; }
+  pg-convert "$FIX/sst.nc" -o want.zarr --chunks time=5,lat=9
+  mpi3 pg-convert "$FIX/sst.nc" -o s3://bucket/mpi.zarr --endpoint-url "$E" --chunks time=5,lat=9
+  aws --endpoint-url "$E" s3 cp --recursive --quiet s3://bucket/mpi.zarr got
+  diff -r want.zarr got
+  # the metadata objects were the last ones written
+  aws --endpoint-url "$E" s3api list-objects --bucket bucket --prefix mpi.zarr/ --output json | $PY -c "
+import json, sys
+objs = json.load(sys.stdin)['Contents']
+last_chunk = max(o['LastModified'] for o in objs if not o['Key'].split('/')[-1].startswith('.'))
+first_meta = min(o['LastModified'] for o in objs if o['Key'].endswith(('.zmetadata', '.zgroup')))
+assert first_meta >= last_chunk, (first_meta, last_chunk)"
+  # an existing output needs -O, and -O replaces it
+  run mpi3 pg-convert "$FIX/sst.nc" -o s3://bucket/mpi.zarr --endpoint-url "$E" --chunks time=5,lat=9
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"output exists"* ]]
+  mpi3 pg-convert "$FIX/sst.nc" -o s3://bucket/mpi.zarr --endpoint-url "$E" --chunks time=7 -O
+  rm -rf got && aws --endpoint-url "$E" s3 cp --recursive --quiet s3://bucket/mpi.zarr got
+  pg-convert "$FIX/sst.nc" -o want7.zarr --chunks time=7
+  diff -r want7.zarr got
+  # a rank that cannot read its input fails every rank, and no dataset appears
+  run mpi3 sh -c 'if [ "$OMPI_COMM_WORLD_RANK" = 2 ]; then f=/nonexistent.nc; else f=$0; fi; exec pg-convert "$f" -o s3://bucket/failed.zarr --endpoint-url "$1"' "$FIX/sst.nc" "$E"
+  [ "$status" -ne 0 ]
+  run aws --endpoint-url "$E" s3 ls s3://bucket/failed.zarr/.zgroup
+  [ "$status" -ne 0 ]
+}
+
 @test "pg-plot reads a store from s3:// and writes the picture there; an existing one needs -O" {
   pg-upload "$FIX/sst.zarr" "s3://bucket/plot/sst.zarr" --endpoint-url "$E" -q
   pg-plot "s3://bucket/plot/sst.zarr" --isel time=0 -o local.png --endpoint-url "$E"

@@ -245,10 +245,24 @@ pangeo::Status run_mpi_parts(const std::vector<std::string>& inputs, const Commo
 pangeo::Status run_mpi_convert(const pangeo::ConvertRequest& req, const CommonOptions& common) {
   auto& world = pangeo::Collective::world();
   PG_ASSIGN_OR_RETURN(auto format, pangeo::output_format_for(req.output, req.format));
-  if (format != pangeo::OutputFormat::kZarr || req.output.find("://") != std::string::npos || req.output == "-")
-    return pangeo::unsupported(
-        "{}: under mpirun, pg-convert writes local Zarr stores (for object stores: --init, then --part auto on the ranks)",
-        req.output);
+  if (format != pangeo::OutputFormat::kZarr || req.output == "-")
+    return pangeo::unsupported("{}: under mpirun, pg-convert writes Zarr stores", req.output);
+  if (req.output.find("://") != std::string::npos && req.output.rfind("file://", 0) != 0) {
+    // An object store: every rank writes its share of the chunks in place; rank 0 checks
+    // (and with -O clears) the output first and writes the metadata once all are done.
+    // Every rank takes part in both agreements, also one that failed before them.
+    pangeo::ConvertRequest mine = req;
+    mine.options.share = pangeo::Part{world.rank(), world.size()};
+    int rounds = 0;
+    mine.options.agree = [&world, &rounds](const pangeo::Status& s) {
+      ++rounds;
+      if (world.all_ok(s.ok())) return pangeo::Status::Ok();
+      return s.ok() ? pangeo::internal_error("another rank failed") : s;
+    };
+    const pangeo::Status s = pangeo::convert_dataset(mine).status();
+    for (; rounds < 2 && !s.ok(); ++rounds) (void)world.all_ok(false);
+    return s;
+  }
   namespace fs = std::filesystem;
   const fs::path target(req.output);
   pangeo::Status s;

@@ -1,6 +1,7 @@
 // Format conversion: netCDF <-> Zarr, rechunking and recompressing, chunk-parallel.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,13 @@ struct ConvertOptions {
   bool layout_only = false;  // metadata and coordinates only, no data variables' chunks
                              // (xarray's to_zarr(compute=False)); regions fill them later
   ExecOptions exec;
+  // One of several processes writing one object-store output together (mpirun): this one
+  // writes part `share` of the data variables' write tasks (part 0: the coordinates too),
+  // and `agree` (every process's status in, the first failure out) runs after the output
+  // was checked (and, with -O, cleared by part 0) and again after the chunks; part 0 then
+  // writes the metadata, so the store appears once, complete.
+  std::optional<Part> share;
+  std::function<Status(const Status&)> agree;
 };
 
 // The plan: what will be written, for --dry-run and progress.

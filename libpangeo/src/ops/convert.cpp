@@ -237,16 +237,27 @@ Status run_convert(DatasetReader& in_ref, const ConvertPlan& plan, DatasetWriter
   PG_RETURN_IF_ERROR(writer.create(plan.schema));
   // With layout_only, the coordinates' chunks alone: data variables are filled later.
   std::vector<const ConvertPlan::Task*> tasks;
-  const std::set<std::string> coords = opt.layout_only ? coordinate_paths(plan.schema) : std::set<std::string>();
+  const std::set<std::string> coords =
+      opt.layout_only || opt.share ? coordinate_paths(plan.schema) : std::set<std::string>();
   for (const auto& t : plan.tasks)
     if (!opt.layout_only || coords.count(t.path)) tasks.push_back(&t);
+  if (opt.share) {  // the coordinates for part 0, and this part's share of the data tasks
+    std::vector<const ConvertPlan::Task*> data, mine;
+    for (const auto* t : tasks) (coords.count(t->path) ? mine : data).push_back(t);
+    if (opt.share->index != 0) mine.clear();
+    const auto [first, last] = part_range(data.size(), *opt.share);
+    mine.insert(mine.end(), data.begin() + first, data.begin() + last);
+    tasks = std::move(mine);
+  }
   ExecOptions exec = opt.exec;
   DatasetReader* in = &in_ref;
   std::unique_ptr<DatasetReader> staged;
   std::map<std::string, RechunkPlan> two_stage;
   uint64_t first = 0;
+  std::set<std::string> touched;
+  for (const auto* t : tasks) touched.insert(t->path);
   for (const auto& [path, rp] : plan.rechunk)
-    if (rp.staged()) {
+    if (rp.staged() && touched.count(path)) {
       two_stage[path] = rp;
       first += ChunkGrid(find_variable(plan.schema, path)->var->shape, rp.read).num_chunks();
     }
@@ -312,22 +323,29 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     };
     for (const auto& input : req.inputs)
       if (bare(input) == bare(req.output)) return invalid_argument("{}: output is the same as an input", req.output);
-    PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
-    if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
-    // Replacing a store: the old one goes first, metadata first. New chunks written under
-    // old metadata would read as a mix if the run died, and old chunks left beside new
-    // metadata could be read as data where the new store has none. Objects without
-    // metadata are what an interrupted run left: replaced with -O, refused without.
-    PG_ASSIGN_OR_RETURN(std::vector<std::string> old_keys, remote->list(""));
-    if (!old_keys.empty() && !req.overwrite)
-      return already_exists("{}: holds {} objects but no dataset (an interrupted run?); -O replaces them", req.output,
-                            old_keys.size());
-    if (!old_keys.empty()) PG_RETURN_IF_ERROR(clear_store(*remote).with_context(req.output));
+    const bool lead = !req.options.share || req.options.share->index == 0;
+    auto agreed = [&](const Status& s) { return req.options.agree ? req.options.agree(s) : s; };
+    auto check_and_clear = [&]() -> Status {
+      PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
+      if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
+      // Replacing a store: the old one goes first, metadata first. New chunks written under
+      // old metadata would read as a mix if the run died, and old chunks left beside new
+      // metadata could be read as data where the new store has none. Objects without
+      // metadata are what an interrupted run left: replaced with -O, refused without.
+      PG_ASSIGN_OR_RETURN(std::vector<std::string> old_keys, remote->list(""));
+      if (!old_keys.empty() && !req.overwrite)
+        return already_exists("{}: holds {} objects but no dataset (an interrupted run?); -O replaces them", req.output,
+                              old_keys.size());
+      if (!old_keys.empty()) PG_RETURN_IF_ERROR(clear_store(*remote).with_context(req.output));
+      return Status::Ok();
+    };
+    PG_RETURN_IF_ERROR(agreed(lead ? check_and_clear() : Status::Ok()));
     auto held = std::make_shared<MetadataLastStore>(remote, zarr_write_rank);
     PG_ASSIGN_OR_RETURN(auto writer, make_writer(spec, held, ""));
-    PG_RETURN_IF_ERROR(run_convert(*in, plan, *writer, req.options));
-    PG_RETURN_IF_ERROR(in->check_input());
-    PG_RETURN_IF_ERROR(held->flush());
+    Status wrote = run_convert(*in, plan, *writer, req.options);
+    if (wrote.ok()) wrote = in->check_input();
+    PG_RETURN_IF_ERROR(agreed(wrote));
+    if (lead) PG_RETURN_IF_ERROR(held->flush());
     return plan;
   }
   for (const auto& input : req.inputs) {
