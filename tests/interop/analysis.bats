@@ -188,3 +188,34 @@ PY
   pg-select "$FIX/sst_northfirst.nc" -o b.nc --sel lat=:-30
   cmp "$FIX/sst_northfirst.nc" b.nc "ds.sst.sel(lat=slice(None, -30))"
 }
+
+@test "coordinates listed in a global \"coordinates\" attribute are coordinates everywhere, as xarray decodes them" {
+  $PY - <<'PY'
+import netCDF4, numpy as np, pandas as pd, xarray as xr
+t = pd.date_range("2000-01-01", periods=24, freq="MS")
+rng = np.random.default_rng(3)
+ds = xr.Dataset({"sst": (("time", "y", "x"), rng.random((24, 3, 4)).astype("f4")),
+                 "lat2d": (("y", "x"), rng.random((3, 4)))}, coords={"time": t})
+ds.to_netcdf("gc.nc")
+with netCDF4.Dataset("gc.nc", "a") as n:
+    n.setncattr("coordinates", "lat2d")
+assert "lat2d" in xr.open_dataset("gc.nc").coords
+PY
+  run pg-info gc.nc
+  [ "$status" -eq 0 ]
+  [[ "$(sed -n '/^Coordinates:/,/^Data variables:/p' <<<"$output")" == *"lat2d"* ]]
+  [[ "$output" != *"coordinates:"* ]]
+  pg-reduce gc.nc --dim time -o mean.nc
+  cmp gc.nc mean.nc "ds.sst.mean('time')"
+  pg-groupby gc.nc --by time.month -o clim.nc
+  cmp gc.nc clim.nc "ds.sst.groupby('time.month').mean()"
+  pg-select gc.nc --isel time=3 -o one.nc
+  cmp gc.nc one.nc "ds.sst.isel(time=3)"
+  pg-convert gc.nc -o gc.zarr
+  $PY -c "
+import xarray as xr
+for f in ('mean.nc', 'clim.nc', 'one.nc'):
+    assert 'lat2d' in xr.open_dataset(f).coords, f
+xr.testing.assert_identical(xr.open_dataset('gc.nc').load(), xr.open_zarr('gc.zarr').load())
+"
+}

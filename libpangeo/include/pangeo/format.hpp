@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ Shape default_chunks(const Variable& v);
 
 // Every variable of `root` and its subgroups, depth first, in order.
 std::vector<VarRef> all_variables(const Group& root);
+
+// The dataset's coordinates as xarray decodes them, as paths: dimension coordinates and
+// every name a "coordinates" attribute lists, of a variable or of its group (the older
+// global form), taken in that variable's group. Names of no variable are left out.
+std::set<std::string> coordinate_paths(const Group& root);
 
 // Object-level facts about a store (pg-info --stats).
 struct StoreStats {

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <functional>
+#include <sstream>
 
 #include "pangeo/format.hpp"
 
@@ -30,6 +32,27 @@ static void collect(const Group& g, const std::string& prefix, std::vector<VarRe
 std::vector<VarRef> all_variables(const Group& root) {
   std::vector<VarRef> out;
   collect(root, "", out);
+  return out;
+}
+
+std::set<std::string> coordinate_paths(const Group& root) {
+  std::set<std::string> out;
+  std::function<void(const Group&, const std::string&)> walk = [&](const Group& g, const std::string& prefix) {
+    auto listed = [&](const Attributes& a) {
+      if (auto c = a.text("coordinates")) {
+        std::stringstream ss(*c);
+        for (std::string n; ss >> n;)
+          if (g.find_var(n)) out.insert(prefix + n);
+      }
+    };
+    listed(g.attrs);
+    for (const auto& v : g.vars) {
+      if (v.is_dimension_coordinate()) out.insert(prefix + v.name);
+      listed(v.attrs);
+    }
+    for (const auto& sub : g.groups) walk(sub, prefix + sub.name + "/");
+  };
+  walk(root, "");
   return out;
 }
 

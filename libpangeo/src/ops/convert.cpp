@@ -176,20 +176,6 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
   return plan;
 }
 
-namespace {
-// Dimension coordinates and the names "coordinates" attributes list.
-std::set<std::string> coordinate_paths(const Group& root) {
-  std::set<std::string> coords;
-  for (const auto& ref : all_variables(root)) {
-    if (ref.var->is_dimension_coordinate()) coords.insert(ref.path);
-    if (auto c = ref.var->attrs.text("coordinates")) {
-      std::stringstream ss(*c);
-      for (std::string name; ss >> name;) coords.insert(name);
-    }
-  }
-  return coords;
-}
-}  // namespace
 
 namespace {
 // Writes the output chunks `writes` of a slab read at `box`, in groups whose copies take

@@ -224,7 +224,7 @@ Result<Grouping> grouping_for(DatasetReader& in, const GroupByOptions& o) {
 // The variables to reduce (each grouped dimension mapped to its groups); `out` receives
 // the variables that pass through.
 Result<std::vector<Work>> grouped_work(const Group& root, const Grouping& g, const GroupByOptions& o, Group& out) {
-  const std::set<std::string> coords = coordinate_names(root);
+  const std::set<std::string> coords = coordinate_paths(root);
   const uint64_t ngroups = g.labels.size();
   std::vector<Work> work;
   for (const auto& v : root.vars) {
@@ -288,7 +288,8 @@ std::unique_ptr<DatasetReader> grouped_reader(std::shared_ptr<DatasetReader> in,
                                          std::none_of(out.vars.begin(), out.vars.end(), [&](auto& v) { return has_dim(v, g.dim); });
                                 }),
                  out.dims.end());
-  for (const auto& w : work) keep_coordinates(*w.var, *out.find_var(w.path), out);
+  const std::set<std::string> coords = coordinate_paths(in->root());
+  for (const auto& w : work) keep_coordinates(*w.var, *out.find_var(w.path), out, coords);
   auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
   reader->set_array(g.coord_name, std::move(g.labels));
   for (size_t i = 0; i < work.size(); ++i) reader->set_array(work[i].path, std::move(stats[i]));

@@ -205,6 +205,7 @@ Result<std::string> format_summary(DatasetReader& in) {
   const auto disk = size_on_disk(in.location());
   out += fmt::format("Format:      {} ({}{})\n", in.format_name(), in.location(),
                      disk ? ", " + human_bytes(double(*disk)) + " on disk" : std::string());
+  const std::set<std::string> coords = coordinate_paths(root);
   std::function<void(const Group&, const std::string&)> group = [&](const Group& g, const std::string& prefix) {
     // Dimensions used by variables (xarray lists only those), sorted by name.
     std::vector<std::pair<std::string, uint64_t>> dims;
@@ -217,17 +218,10 @@ Result<std::string> format_summary(DatasetReader& in) {
     for (size_t i = 0; i < dims.size(); ++i) dl += fmt::format("{}{}: {}", i ? ", " : "", dims[i].first, dims[i].second);
     if (!prefix.empty()) out += fmt::format("Group: /{}\n", prefix.substr(0, prefix.size() - 1));
     out += fmt::format("Dimensions:  ({})\n", dl);
-    // Coordinates: dimension coordinates and names listed in "coordinates" attributes.
+    // Coordinates as xarray decodes them.
     std::set<std::string> coord_names;
-    for (const auto& v : g.vars) {
-      if (v.dims.size() == 1 && v.dims[0] == v.name) coord_names.insert(v.name);
-      if (auto c = v.attrs.text("coordinates")) {
-        std::stringstream ss(*c);
-        std::string name;
-        while (ss >> name)
-          if (g.find_var(name)) coord_names.insert(name);
-      }
-    }
+    for (const auto& v : g.vars)
+      if (coords.count(prefix + v.name)) coord_names.insert(v.name);
     size_t width = 0;
     for (const auto& v : g.vars) width = std::max(width, v.name.size());
     auto line = [&](const Variable& v, const char* mark) {
@@ -255,11 +249,16 @@ Result<std::string> format_summary(DatasetReader& in) {
     out += "Data variables:\n";
     for (const auto& v : g.vars)
       if (!coord_names.count(v.name)) out += line(v, " ");
-    if (!g.attrs.empty()) {
+    // A group's "coordinates" attribute is decoded into the coordinates above, as xarray does.
+    std::vector<const Attribute*> shown;
+    for (const auto& a : g.attrs.items())
+      if (a.name != "coordinates") shown.push_back(&a);
+    if (!shown.empty()) {
       out += "Attributes:\n";
       size_t aw = 0;
-      for (const auto& a : g.attrs.items()) aw = std::max(aw, a.name.size());
-      for (const auto& a : g.attrs.items()) {
+      for (const auto* a : shown) aw = std::max(aw, a->name.size());
+      for (const auto* ap : shown) {
+        const auto& a = *ap;
         std::string val;
         if (a.value.is_text()) {
           val = a.value.value.is_string() ? a.value.value.get<std::string>() : attr_cdl(a.value);

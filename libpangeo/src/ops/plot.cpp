@@ -339,34 +339,12 @@ std::string group_prefix(const std::string& path) {
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
 }
 
-// Dataset coordinates: dimension coordinates and every name a "coordinates" attribute
-// (of a variable or of a group) lists, as paths.
-std::set<std::string> coordinate_set(const Group& root) {
-  std::set<std::string> out;
-  std::function<void(const Group&, const std::string&)> walk = [&](const Group& g, const std::string& prefix) {
-    auto listed = [&](const Attributes& a) {
-      if (auto c = a.text("coordinates")) {
-        std::stringstream ss(*c);
-        for (std::string n; ss >> n;) out.insert(prefix + n);
-      }
-    };
-    listed(g.attrs);
-    for (const auto& v : g.vars) {
-      if (v.is_dimension_coordinate()) out.insert(prefix + v.name);
-      listed(v.attrs);
-    }
-    for (const auto& sub : g.groups) walk(sub, prefix + sub.name + "/");
-  };
-  walk(root, "");
-  return out;
-}
-
 Result<std::string> choose_variable(const Group& root, const std::string& asked) {
   if (!asked.empty()) {
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root, asked));
     return ref.path;
   }
-  const auto coords = coordinate_set(root);
+  const auto coords = coordinate_paths(root);
   std::set<std::string> bounds;
   for (const auto& ref : all_variables(root))
     for (const char* a : {"bounds", "climatology"})
@@ -383,7 +361,7 @@ Result<std::string> choose_variable(const Group& root, const std::string& asked)
 // The scalar coordinates of the variable (size 1 once squeezed), in the dataset's order,
 // as DataArray._title_for_slice() writes them.
 Result<std::string> title_for(DatasetReader& in, const VarRef& ref) {
-  const auto coords = coordinate_set(in.root());
+  const auto coords = coordinate_paths(in.root());
   std::vector<std::string> parts;
   const std::string prefix = group_prefix(ref.path);
   for (const auto& c : all_variables(in.root())) {

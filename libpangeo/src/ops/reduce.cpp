@@ -70,7 +70,7 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
     }
   }
   std::set<std::string> reduced(o.dims.begin(), o.dims.end());
-  const std::set<std::string> coords = coordinate_names(root);
+  const std::set<std::string> coords = coordinate_paths(root);
   Group out = copy_group_header(root, false);
   std::vector<Work> work;
   std::vector<std::string> passthrough;
@@ -104,7 +104,7 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
     add_dims_of(out, out.vars.back());
   }
   if (work.empty()) return invalid_argument("no numeric variable has the dimensions {}", fmt::join(o.dims, ","));
-  for (const auto& w : work) keep_coordinates(*w.var, *out.find_var(w.path), out);
+  for (const auto& w : work) keep_coordinates(*w.var, *out.find_var(w.path), out, coords);
   if (o.op.op == ReduceOp::kQuantile) {
     Variable q;
     q.name = "quantile";

@@ -534,18 +534,6 @@ Result<std::vector<NdArray>> reduce_arrays(DatasetReader& in, std::vector<Work>&
 
 bool has_dim(const Variable& v, const std::string& d) { return v.axis(d).has_value(); }
 
-// Names listed in any variable's "coordinates" attribute: xarray's non-index coordinates.
-std::set<std::string> coordinate_names(const Group& g) {
-  std::set<std::string> out;
-  for (const auto& v : g.vars)
-    if (auto c = v.attrs.text("coordinates")) {
-      std::stringstream ss(*c);
-      std::string name;
-      while (ss >> name) out.insert(name);
-    }
-  return out;
-}
-
 bool is_coordinate(const Variable& v, const std::set<std::string>& coords) {
   return v.is_dimension_coordinate() || coords.count(v.name) > 0;
 }
@@ -582,15 +570,19 @@ Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const
 
 // Keeps, of a variable's "coordinates" attribute, the names that survive in `out` with
 // dimensions the variable still has (xarray keeps such non-index coordinates).
-void keep_coordinates(const Variable& src, Variable& dst, const Group& out) {
-  auto coords = src.attrs.text("coordinates");
+void keep_coordinates(const Variable& src, Variable& dst, const Group& out, const std::set<std::string>& coords) {
+  std::vector<std::string> names;
+  if (auto listed = src.attrs.text("coordinates")) {
+    std::stringstream ss(*listed);
+    for (std::string name; ss >> name;) names.push_back(name);
+  }
+  for (const auto& c : coords)
+    if (std::find(names.begin(), names.end(), c) == names.end()) names.push_back(c);
   dst.attrs.erase("coordinates");
-  if (!coords) return;
-  std::stringstream ss(*coords);
-  std::string name, kept;
-  while (ss >> name) {
+  std::string kept;
+  for (const auto& name : names) {
     const Variable* c = out.find_var(name);
-    if (!c) continue;
+    if (!c || c->is_dimension_coordinate() || name == dst.name) continue;
     bool fits = std::all_of(c->dims.begin(), c->dims.end(), [&](auto& d) { return has_dim(dst, d); });
     if (fits) kept += (kept.empty() ? "" : " ") + name;
   }

@@ -65,16 +65,18 @@ Result<std::vector<double>> read_decoded(DatasetReader& in, const std::string& p
 // ---- output schema --------------------------------------------------------------------
 
 bool has_dim(const Variable& v, const std::string& d);
-// Names listed in any variable's "coordinates" attribute: xarray's non-index coordinates.
-std::set<std::string> coordinate_names(const Group& g);
+// Whether `v` (of the root group) is one of `coords` (coordinate_paths of the root) or a
+// dimension coordinate.
 bool is_coordinate(const Variable& v, const std::set<std::string>& coords);
 // Attributes that describe the stored encoding, not the decoded values, removed.
 Attributes decoded_attrs(const Attributes& in);
 // `v` as the mapping shapes it (grouped dimensions renamed to group_dim_names[d]).
 Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const std::vector<std::string>& group_dim_names);
-// Keeps, of a variable's "coordinates" attribute, the names that survive in `out` with
-// dimensions the variable still has (xarray keeps such non-index coordinates).
-void keep_coordinates(const Variable& src, Variable& dst, const Group& out);
+// The "coordinates" attribute of an output variable: of the input's non-index coordinates
+// `coords` (its own "coordinates" attribute first, then those listed for the dataset), the
+// ones that survive in `out` with dimensions the variable still has (xarray keeps such
+// non-index coordinates, and writes them so).
+void keep_coordinates(const Variable& src, Variable& dst, const Group& out, const std::set<std::string>& coords);
 Group copy_group_header(const Group& g, bool keep_attrs);
 void add_dims_of(Group& g, const Variable& v);
 

@@ -20,7 +20,7 @@ Result<std::unique_ptr<DatasetReader>> rolling_dataset(std::shared_ptr<DatasetRe
   const int64_t before = o.center ? int64_t(o.window / 2) : int64_t(o.window) - 1;
   const int64_t after = int64_t(o.window) - 1 - before;
   Group out = root;
-  const std::set<std::string> coords = coordinate_names(root);
+  const std::set<std::string> coords = coordinate_paths(root);
   std::vector<std::pair<std::string, DerivedReader::Compute>> computes;
   for (auto& v : out.vars) {
     if (!has_dim(v, o.dim) || !v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords)) continue;

@@ -485,11 +485,9 @@ class SelectionReader final : public DatasetReader {
     for (const auto& x : idx_)
       if (x.scalar && g.find_var(x.dim)) scalar_coords.insert(x.dim);
     std::set<std::string> listed;  // non-index coordinates named by "coordinates" attributes
-    for (const auto& v : g.vars)
-      if (auto c = v.attrs.text("coordinates")) {
-        std::stringstream ss(*c);
-        for (std::string name; ss >> name;) listed.insert(name);
-      }
+    for (const auto& name : coordinate_paths(g))
+      if (name.find('/') == std::string::npos && !(g.find_var(name) && g.find_var(name)->is_dimension_coordinate()))
+        listed.insert(name);
     std::set<std::string> coordinate_vars;
     for (auto& v : out.vars) {
       std::vector<std::string> dims;
