@@ -278,7 +278,7 @@ struct NodeResult {
 // Node `a` then node `b` as one node over the union of their regions: a's cells as they
 // are, b's merged into them. Every path (one process, parts, merge) combines nodes this
 // way only, so that the bits do not depend on which process did it.
-NodeResult combine(NodeResult a, const NodeResult& b, const OpSpec& op, bool weighted, const ExecOptions* exec) {
+Result<NodeResult> combine(NodeResult a, const NodeResult& b, const OpSpec& op, bool weighted, const ExecOptions* exec) {
   const Box u = union_of(a.region, b.region);
   auto within_u = [&](const Box& r) {
     Box rel = r;
@@ -291,7 +291,7 @@ NodeResult combine(NodeResult a, const NodeResult& b, const OpSpec& op, bool wei
                         [&](uint64_t t, uint64_t c, uint64_t run) { w.acc.copy_run(t, a.acc, c, run); });
     a = std::move(w);
   }
-  (void)merge_region(a.acc, b.acc, within_u(b.region), u.count, exec);
+  PG_RETURN_IF_ERROR(merge_region(a.acc, b.acc, within_u(b.region), u.count, exec));
   return a;
 }
 
@@ -310,7 +310,8 @@ class MergeTree {
       if (sibling == done_.end()) break;
       NodeResult other = std::move(sibling->second);
       done_.erase(sibling);
-      r = left ? combine(std::move(r), other, op_, weighted_, nullptr) : combine(std::move(other), r, op_, weighted_, nullptr);
+      // Without threads of its own a combination cannot fail.
+      r = *(left ? combine(std::move(r), other, op_, weighted_, nullptr) : combine(std::move(other), r, op_, weighted_, nullptr));
       s = p;
     }
     done_.emplace(s, std::move(r));
