@@ -91,6 +91,19 @@ assert np.isclose(s['mean'], np.nanmean(x), rtol=1e-12) and s['min'] == np.nanmi
   run pg-info --stats "$BIG/sst.zarr" -o y.part
   assert_usage_error
   [ ! -e y.part ]
+  # a damaged block (its first chunk NaN, then negative) is one line, never a crash
+  for bad in nan -3; do
+    rm -rf bad.part && cp -r s2-1.part bad.part
+    $PY -c "
+import numcodecs, numpy as np
+f = 'bad.part/stats/x/1'
+b = np.frombuffer(numcodecs.Blosc().decode(open(f, 'rb').read()), dtype='<f8').copy()
+b[0] = float('$bad')
+open(f, 'wb').write(numcodecs.Blosc('lz4', 1, numcodecs.Blosc.SHUFFLE).encode(b))"
+    run pg-info --merge s2-0.part bad.part
+    assert_one_line_error 1
+    [[ "$output" == *"another input"* ]]
+  done
 }
 
 @test "bad merges: a missing or repeated part, parts of another N, command or tool, options beside --merge" {

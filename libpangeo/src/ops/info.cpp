@@ -307,12 +307,13 @@ Result<std::vector<VarStats>> stats_in_parts(DatasetReader& in, const ExecOption
     PG_ASSIGN_OR_RETURN(auto blocks, partial->all_blocks(key));
     std::vector<uint8_t> seen(tasks.size(), 0);
     for (const auto& b : blocks) {
-      const uint64_t first = b.size() >= 2 ? uint64_t(b[0]) : 0, count = b.size() >= 2 ? uint64_t(b[1]) : 0;
-      if (b.size() < 2 || first > tasks.size() || count > tasks.size() - first || b.size() != 2 + columns.size() * count)
+      const auto first = b.size() >= 2 ? stored_index(b[0], tasks.size()) : std::nullopt;
+      const auto count = b.size() >= 2 ? stored_index(b[1], tasks.size()) : std::nullopt;
+      if (!first || !count || *count > tasks.size() - *first || b.size() != 2 + columns.size() * *count)
         return corrupt("partial statistics of another input (its chunks differ from this one's)");
-      for (uint64_t i = 0; i < count; ++i) {
-        if (seen[first + i]++) return corrupt("partial statistics cover chunk {} twice", first + i);
-        for (size_t f = 0; f < columns.size(); ++f) (*columns[f])[first + i] = b[2 + f * count + i];
+      for (uint64_t i = 0; i < *count; ++i) {
+        if (seen[*first + i]++) return corrupt("partial statistics cover chunk {} twice", *first + i);
+        for (size_t f = 0; f < columns.size(); ++f) (*columns[f])[*first + i] = b[2 + f * *count + i];
       }
     }
     for (size_t i = 0; i < seen.size(); ++i)

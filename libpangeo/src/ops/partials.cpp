@@ -1,6 +1,7 @@
 #include "partials.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "pangeo/codec.hpp"
@@ -47,6 +48,11 @@ Status get_doubles(Store& store, const std::string& key, std::vector<double>& v)
 
 std::string node_key(const std::string& path, uint64_t lo, uint64_t hi) { return fmt::format("{}/b/{}-{}", path, lo, hi); }
 }  // namespace
+
+std::optional<uint64_t> stored_index(double x, uint64_t limit) {
+  if (!(x >= 0) || x > double(limit) || x != std::floor(x)) return std::nullopt;
+  return uint64_t(x);
+}
 
 PartialStore::PartialStore(std::shared_ptr<Store> store, Part part, Json signature)
     : part_(part), signature_(std::move(signature)), store_(std::move(store)) {}

@@ -29,6 +29,10 @@
 
 namespace pangeo {
 
+// A count or position stored as a double in a partial result, when it is a whole number
+// in [0, limit] (partial results are read from outside, so nothing else is trusted).
+std::optional<uint64_t> stored_index(double x, uint64_t limit);
+
 class PartialStore {
  public:
   // Writing: part `part` of the command `signature` into `store`.

@@ -416,12 +416,13 @@ Status merge_blocks(PartialStore& partial, const Work& wk, std::vector<double>& 
   std::vector<uint8_t> seen(final_values.size(), 0);
   const size_t rank = wk.map.out_len.size();
   for (const auto& b : blocks) {
-    if (b.empty() || size_t(b[0]) != rank || b.size() < 1 + 2 * rank) return corrupt("a partial block of another shape");
+    if (b.empty() || stored_index(b[0], 64) != rank || b.size() < 1 + 2 * rank) return corrupt("a partial block of another shape");
     Box region{Shape(rank), Shape(rank)};
     for (size_t d = 0; d < rank; ++d) {
-      region.start[d] = uint64_t(b[1 + 2 * d]);
-      region.count[d] = uint64_t(b[2 + 2 * d]);
-      if (region.start[d] + region.count[d] > wk.map.out_len[d]) return corrupt("a partial block outside the output");
+      const auto start = stored_index(b[1 + 2 * d], wk.map.out_len[d]), count = stored_index(b[2 + 2 * d], wk.map.out_len[d]);
+      if (!start || !count || *count > wk.map.out_len[d] - *start) return corrupt("a partial block outside the output");
+      region.start[d] = *start;
+      region.count[d] = *count;
     }
     if (b.size() != 1 + 2 * rank + region.size()) return corrupt("a partial block of the wrong size");
     size_t k = 1 + 2 * rank;
