@@ -228,6 +228,18 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   "$SRC/tests/interop/assert_identical.py" once.zarr grown.nc
 }
 
+@test "appending in parts to a store on s3://: --append-dim --init, then 3 parts at once, give the one-process append" {
+  pg-convert "$FIX/parts/sst_1854.nc" -o one.zarr --chunks time=5
+  pg-convert "$FIX/parts/sst_1855.nc" -o one.zarr --append-dim time
+  pg-convert --endpoint-url "$E" "$FIX/parts/sst_1854.nc" -o s3://bucket/pgrow.zarr --chunks time=5
+  pg-convert --endpoint-url "$E" "$FIX/parts/sst_1855.nc" -o s3://bucket/pgrow.zarr --append-dim time --init
+  for i in 0 1 2; do pg-convert --endpoint-url "$E" "$FIX/parts/sst_1855.nc" -o s3://bucket/pgrow.zarr --append-dim time --part $i/3 & done
+  wait
+  aws --endpoint-url "$E" s3 cp --recursive --quiet s3://bucket/pgrow.zarr got
+  [ "$(ls got/.pgparts/time=12:24 | wc -l)" -eq 3 ]
+  diff -r -x .pgparts one.zarr got
+}
+
 @test "syncing a grown store sends only the new and changed objects, metadata last" {
   pg-convert "$FIX/parts/sst_1854.nc" -o grown.zarr --chunks time=5
   pg-upload grown.zarr s3://bucket/sync.zarr --endpoint-url "$E" -q
