@@ -91,6 +91,12 @@ assert np.isclose(s['mean'], np.nanmean(x), rtol=1e-12) and s['min'] == np.nanmi
   run pg-info --stats "$BIG/sst.zarr" -o y.part
   assert_usage_error
   [ ! -e y.part ]
+  # an existing partial result is replaced only with -O
+  run pg-info --stats "$BIG/sst.zarr" --part 0/1 -o s1-0.part
+  assert_one_line_error 1
+  [[ "$output" == *"-O"* ]]
+  pg-info --stats "$BIG/sst.zarr" --part 0/1 -o s1-0.part -O
+  pg-info --merge s1-0.part | diff - one.txt
   # a damaged block (its first chunk NaN, then negative) is one line, never a crash
   for bad in nan -3; do
     rm -rf bad.part && cp -r s2-1.part bad.part

@@ -348,12 +348,14 @@ pangeo::Status run_append(const pangeo::ConvertRequest& req, const std::string& 
   PG_ASSIGN_OR_RETURN(auto in, pangeo::open_inputs(req.inputs, req.cloud));
   PG_ASSIGN_OR_RETURN(pangeo::AppendReport r, pangeo::append_dataset(*in, a));
   if (common.json) {
-    pangeo::Json j{{"appended", r.appended}, {"skipped", r.skipped}, {"dimension", dim}};
-    if (part) j = {{"chunks", r.appended}, {"dimension", dim}, {"part", {{"index", part->index}, {"count", part->count}}}};
+    // A part reports its chunks, as region parts do.
+    const pangeo::Json j = part ? pangeo::Json{{"chunks", r.appended}, {"dimension", dim},
+                                               {"part", {{"index", part->index}, {"count", part->count}}}}
+                                : pangeo::Json{{"appended", r.appended}, {"skipped", r.skipped}, {"dimension", dim}};
     print_out(j.dump(2) + "\n");
-  }
-  else if (r.skipped && !common.quiet)
+  } else if (r.skipped && !common.quiet) {
     std::fprintf(stderr, "%s: already in the store along %s: nothing appended\n", req.output.c_str(), dim.c_str());
+  }
   return pangeo::Status::Ok();
 }
 

@@ -30,24 +30,6 @@ void Accumulator::init_fields(size_t cells, const OpSpec& op, unsigned fields) {
   keep(mx, kMax, -INFINITY);
 }
 
-void Accumulator::reshape(size_t cells, const OpSpec& op, bool weighted) {
-  const unsigned fields = fields_for(op, weighted);
-  op_ = op;
-  weighted_ = fields & kWeights;
-  n.resize(cells);
-  auto keep = [&](std::vector<double>& v, unsigned bit) {
-    if (fields & bit) v.resize(cells);
-    else v.clear();
-  };
-  keep(nans, kNans);
-  keep(sum, kSum);
-  keep(sw, kWeights);
-  keep(mean, kMoments);
-  keep(m2, kMoments);
-  keep(mn, kMin);
-  keep(mx, kMax);
-}
-
 double Accumulator::finish(size_t c) const {
   if (!op_.skipna && !nans.empty() && nans[c] > 0 && op_.op != ReduceOp::kCount) return NAN;
   switch (op_.op) {

@@ -25,9 +25,6 @@ class Accumulator {
   Accumulator(size_t cells, const OpSpec& op, bool weighted) { init(cells, op, weighted); }
   void init(size_t cells, const OpSpec& op, bool weighted) { init_fields(cells, op, fields_for(op, weighted)); }
   void init_fields(size_t cells, const OpSpec& op, unsigned fields);
-  // Sizes the fields `op` needs for `cells` cells and drops the others, leaving their
-  // values unset (about to be overwritten; buffers of the same size are reused as they are).
-  void reshape(size_t cells, const OpSpec& op, bool weighted);
 
   size_t cells() const { return n.size(); }
 

@@ -176,7 +176,6 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
   return plan;
 }
 
-
 namespace {
 // Writes the output chunks `writes` of a slab read at `box`, in groups whose copies take
 // at most kPartsInFlight bytes; each group is copied band by band along the slab's first

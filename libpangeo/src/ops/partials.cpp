@@ -100,7 +100,7 @@ Result<Box> PartialStore::get_node(const std::string& path, uint64_t lo, uint64_
   } catch (const std::exception&) {
     return corrupt("{}: {}/region.json: no region", s->describe(), k);
   }
-  acc.reshape(region.size(), op, weighted);
+  acc.init(region.size(), op, weighted);
   for (const auto& f : kFields) {
     const bool want = !(acc.*f.member).empty();
     bool have = false;

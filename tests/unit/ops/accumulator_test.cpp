@@ -78,16 +78,6 @@ TEST(Accumulator, RunMergesEqualCellMergesBitForBit) {
       }
 }
 
-// reshape() keeps the buffers the statistic needs at the new size and drops the others.
-TEST(Accumulator, ReshapeSizesOnlyTheFieldsNeeded) {
-  Accumulator a(4, op(ReduceOp::kStd), true);
-  a.reshape(6, op(ReduceOp::kMax, 0, false), false);
-  EXPECT_EQ(a.n.size(), 6u);
-  EXPECT_EQ(a.mx.size(), 6u);
-  EXPECT_EQ(a.nans.size(), 6u);
-  EXPECT_TRUE(a.mean.empty() && a.m2.empty() && a.sw.empty() && a.sum.empty() && a.mn.empty());
-}
-
 TEST(Accumulator, XarrayRulesForEmptyCellsNanAndWeights) {
   Accumulator empty(1, op(ReduceOp::kSum), false);
   EXPECT_EQ(empty.finish(0), 0);  // the sum of nothing
