@@ -60,6 +60,19 @@ struct NdArray {
 void copy_region(const NdArray& src, const Shape& src_origin, NdArray& dst, const Shape& dst_origin,
                  const Box& region);
 
+// One of several copies out of the same array: `region` of the source goes to `dst`,
+// which starts at `dst_origin`.
+struct RegionCopy {
+  NdArray* dst = nullptr;
+  Shape dst_origin;
+  Box region;
+};
+// Does what copy_region does for each of `copies`, in one pass over the source in C order:
+// each source row is read once, while in the cache, and scattered to every copy that
+// holds part of it (copying one region after another would stride through the source
+// again for each of them).
+void copy_regions(const NdArray& src, const Shape& src_origin, const std::vector<RegionCopy>& copies);
+
 // Element strides of a C-order array of `shape`.
 Shape c_strides(const Shape& shape);
 // Whether a region of `count` is one contiguous range of a C-order array of `shape`:

@@ -39,11 +39,9 @@ constexpr uint64_t kSlabTarget = 32ull << 20;
 // The bytes one task may hold: its share of `memory_budget` (0: unlimited) among `threads`.
 uint64_t task_budget(uint64_t memory_budget, unsigned threads);
 
-// The output chunks of a slab are copied out in groups of at most this many bytes.
-constexpr uint64_t kPartsInFlight = 8ull << 20;
-
 // What a task holds that reads `slab` and encodes write units of `unit`: the slab, the
-// copies of a group of its write units, and one being encoded.
+// copies of its write units (or, for a slab that is one unit, a padded copy), and one
+// unit's encoded bytes.
 uint64_t slab_cost(const Shape& slab, const Shape& unit, uint64_t item);
 
 // Grows `slab` along the dimensions where it is shorter than `toward` (last first), in

@@ -85,12 +85,13 @@ class MemoryStore : public Store {
   std::map<std::string, Bytes> map_;
 };
 
-// Scratch space in one local file: values are appended (pwrite at an offset reserved
-// under a lock, so puts from several threads proceed at once) and found through an index
-// in memory; erase() forgets a key without reclaiming its bytes. For intermediate copies
-// that live as long as one process: one file instead of thousands (file creation, not
-// bytes, is what costs on most file systems). The file is unlinked as soon as it is
-// created: its space goes with the store, or with the process however it ends.
+// Scratch space in local files, one per writing thread: values are appended (pwrite at
+// an offset reserved under a lock) and found through an index in memory; erase() forgets
+// a key without reclaiming its bytes. For intermediate copies that live as long as one
+// process: a file per thread instead of thousands (file creation, not bytes, is what
+// costs on most file systems; one file would serialise the threads' writes). Each file
+// is unlinked as soon as it is created: its space goes with the store, or with the
+// process however it ends.
 class ScratchFileStore : public Store {
  public:
   static Result<std::shared_ptr<ScratchFileStore>> create(const std::filesystem::path& path);
@@ -104,12 +105,23 @@ class ScratchFileStore : public Store {
   std::string describe() const override { return path_.string(); }
 
  private:
-  ScratchFileStore(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+  // Each writing thread appends to a file of its own (writes to one file are serialised
+  // by the kernel); the first is made by create(), the others as threads first write.
+  struct File {
+    int fd = -1;
+    uint64_t end = 0;
+  };
+  struct Where {
+    size_t file = 0;
+    uint64_t offset = 0, length = 0;
+  };
+  explicit ScratchFileStore(std::filesystem::path path) : path_(std::move(path)) {}
+  Result<int> open_file(const std::filesystem::path& path);
   std::filesystem::path path_;
-  int fd_;
   std::mutex mu_;
-  uint64_t end_ = 0;
-  std::map<std::string, std::pair<uint64_t, uint64_t>> index_;  // key -> offset, length
+  std::vector<File> files_;
+  std::map<std::thread::id, size_t> writers_;  // thread -> its file
+  std::map<std::string, Where> index_;
 };
 
 // Every key and value of `store` as one buffer, and back (to send a small store between

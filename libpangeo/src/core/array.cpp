@@ -1,6 +1,7 @@
 #include "pangeo/array.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "pangeo/grid.hpp"
 
@@ -124,6 +125,52 @@ void copy_region(const NdArray& src, const Shape& src_origin, NdArray& dst, cons
                [&](uint64_t s, uint64_t t, uint64_t run) {
                  std::memcpy(dst.bytes.data() + t * isz, src.bytes.data() + s * isz, run * isz);
                });
+}
+
+void copy_regions(const NdArray& src, const Shape& src_origin, const std::vector<RegionCopy>& copies) {
+  const size_t rank = src.shape.size();
+  if (copies.size() < 2 || rank < 2 || src.dtype.kind == DTypeKind::kString) {
+    for (const auto& c : copies) copy_region(src, src_origin, *c.dst, c.dst_origin, c.region);
+    return;
+  }
+  const size_t isz = src.dtype.itemsize;
+  const Shape sstride = c_strides(src.shape);
+  std::vector<Shape> dstride;
+  dstride.reserve(copies.size());
+  for (const auto& c : copies) dstride.push_back(c_strides(c.dst->shape));
+  // active[d]: the copies holding the current position in dimensions [0, d), with their
+  // destination offsets so far.
+  std::vector<std::vector<std::pair<size_t, uint64_t>>> active(rank);
+  for (size_t k = 0; k < copies.size(); ++k)
+    if (copies[k].region.size() > 0) active[0].push_back({k, 0});
+  const size_t last = rank - 1;
+  auto walk = [&](auto&& self, size_t d, uint64_t s) -> void {
+    const auto& here = active[d];
+    if (d == last) {
+      for (const auto& [k, t] : here) {
+        const RegionCopy& c = copies[k];
+        std::memcpy(c.dst->bytes.data() + (t + c.region.start[d] - c.dst_origin[d]) * isz,
+                    src.bytes.data() + (s + c.region.start[d] - src_origin[d]) * isz, c.region.count[d] * isz);
+      }
+      return;
+    }
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (const auto& [k, t] : here) {
+      lo = std::min(lo, copies[k].region.start[d]);
+      hi = std::max(hi, copies[k].region.start[d] + copies[k].region.count[d]);
+    }
+    auto& next = active[d + 1];
+    for (uint64_t i = lo; i < hi; ++i) {
+      next.clear();
+      for (const auto& [k, t] : here) {
+        const Box& r = copies[k].region;
+        if (i >= r.start[d] && i < r.start[d] + r.count[d])
+          next.push_back({k, t + (i - copies[k].dst_origin[d]) * dstride[k][d]});
+      }
+      if (!next.empty()) self(self, d + 1, s + (i - src_origin[d]) * sstride[d]);
+    }
+  };
+  if (!active[0].empty()) walk(walk, 0, 0);
 }
 
 NdArray permute_axes(const NdArray& in, const std::vector<size_t>& perm) {

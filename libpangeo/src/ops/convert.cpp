@@ -177,44 +177,26 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
 }
 
 namespace {
-// Writes the output chunks `writes` of a slab read at `box`, in groups whose copies take
-// at most kPartsInFlight bytes; each group is copied band by band along the slab's first
-// dimension, so that a band is read from the cache by every chunk of the group (copying
-// one chunk after another would stride through the whole slab each time).
+// Writes the output chunks `writes` of a slab read at `box`: all of them are copied out in
+// one pass over the slab (copy_regions), then encoded and written one by one.
 Status write_parts(const NdArray& data, const Box& box, const std::vector<Box>& writes, const std::string& path,
                    DatasetWriter& writer) {
-  const uint64_t item = data.dtype.kind == DTypeKind::kString ? 16 : std::max<uint32_t>(data.dtype.itemsize, 1);
-  const uint64_t row = box.count.empty() || box.count[0] == 0 ? 1 : data.size() / box.count[0] * item;
-  const uint64_t band = std::max<uint64_t>(1, (256u << 10) / std::max<uint64_t>(row, 1));
-  for (size_t i = 0; i < writes.size();) {
-    size_t j = i + 1;
-    uint64_t bytes = writes[i].size() * item;
-    while (j < writes.size() && bytes + writes[j].size() * item <= kPartsInFlight) bytes += writes[j++].size() * item;
-    // The copies' buffers stay with the thread: fresh chunk-sized allocations on every
-    // group would each be mapped, faulted in and cleared by the kernel.
-    thread_local std::vector<NdArray> parts;
-    if (parts.size() < j - i) parts.resize(j - i);
-    for (size_t k = i; k < j; ++k) {
-      NdArray& p = parts[k - i];
-      if (p.shape != writes[k].count || !(p.dtype == data.dtype) || data.dtype.kind == DTypeKind::kString)
-        p = NdArray(data.dtype, writes[k].count);
-    }
-    for (uint64_t s = 0; !box.count.empty() && s < box.count[0]; s += band) {
-      Box b = box;
-      b.start[0] += s;
-      b.count[0] = std::min(band, box.count[0] - s);
-      for (size_t k = i; k < j; ++k) {
-        Box r;
-        if (intersect(b, writes[k], &r)) copy_region(data, box.start, parts[k - i], writes[k].start, r);
-      }
-    }
-    Status s;
-    for (size_t k = i; k < j && s.ok(); ++k) s = writer.write(path, writes[k], parts[k - i]);
-    if (!s.ok() || bytes > kPartsInFlight) parts.clear();  // an error, or one oversized chunk: let it go
-    PG_RETURN_IF_ERROR(s);
-    i = j;
+  // The copies' buffers stay with the thread: fresh chunk-sized allocations for every
+  // slab would each be mapped, faulted in and cleared by the kernel.
+  thread_local std::vector<NdArray> parts;
+  parts.resize(writes.size());
+  std::vector<RegionCopy> copies(writes.size());
+  for (size_t k = 0; k < writes.size(); ++k) {
+    NdArray& p = parts[k];
+    if (p.shape != writes[k].count || !(p.dtype == data.dtype) || data.dtype.kind == DTypeKind::kString)
+      p = NdArray(data.dtype, writes[k].count);
+    copies[k] = {&p, writes[k].start, writes[k]};
   }
-  return Status::Ok();
+  copy_regions(data, box.start, copies);
+  Status s;
+  for (size_t k = 0; k < writes.size() && s.ok(); ++k) s = writer.write(path, writes[k], parts[k]);
+  if (!s.ok()) parts.clear();
+  return s;
 }
 }  // namespace
 

@@ -22,10 +22,8 @@ uint64_t task_budget(uint64_t memory_budget, unsigned threads) {
 }
 
 uint64_t slab_cost(const Shape& slab, const Shape& unit, uint64_t item) {
-  // The slab, a group of write units copied out of it (or, for a slab that is one unit,
-  // a padded copy), and one unit's encoded bytes.
   const uint64_t s = element_count(slab) * item, u = element_count(unit) * item;
-  return s + (s > u ? std::min(s, std::max(u, kPartsInFlight)) : u) + u;
+  return s + std::max(s, u) + u;
 }
 
 bool holds_whole_units(const Shape& shape, const Shape& slab, const Shape& source) {
@@ -51,14 +49,18 @@ Shape grow_slab(Shape slab, const Shape& toward, const Shape& step, const Shape&
   for (size_t d = slab.size(); d-- > 0;) {
     if (slab[d] >= toward[d]) continue;
     const uint64_t limit = std::min(shape[d], round_up(toward[d], step[d]));
-    // cost is affine in slab[d]: find the largest multiple of step that fits.
+    // cost is affine in slab[d] from one step on: find the largest multiple of step that fits.
     Shape probe = slab;
-    probe[d] = 0;
-    const uint64_t base = cost(probe);
     probe[d] = step[d];
-    const uint64_t per_step = cost(probe) - base;
-    if (base >= cap || per_step == 0) continue;
-    const uint64_t steps = (cap - base) / per_step;
+    const uint64_t one = cost(probe);
+    probe[d] = 2 * step[d];
+    const uint64_t two = cost(probe);
+    if (one > cap || two <= one) continue;
+    uint64_t steps = (cap - one) / (two - one) + 1;
+    if (steps * step[d] < limit) {  // as few slabs, of even lengths
+      const uint64_t total = (limit + step[d] - 1) / step[d], slabs = (total + steps - 1) / steps;
+      steps = (total + slabs - 1) / slabs;
+    }
     slab[d] = std::max(slab[d], std::min(limit, steps * step[d]));
     if (slab[d] < limit) break;  // no room left for the dimensions before
   }

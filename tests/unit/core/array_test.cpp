@@ -113,3 +113,40 @@ TEST(Array, CopyRegionMergesWholeTrailingDimensions) {
         }
   }
 }
+
+TEST(Array, CopyRegionsEqualsOneCopyRegionEach) {
+  // A 7 x 5 x 9 source placed at (2, 0, 3), cut into ragged regions (and one empty) that
+  // go to arrays of their own shapes, or into a larger array at an offset.
+  NdArray src(DType::of(DTypeKind::kFloat64), {7, 5, 9});
+  for (size_t i = 0; i < src.size(); ++i) src.data<double>()[i] = double(i) * 0.5 + 1;
+  const Shape origin{2, 0, 3};
+  std::vector<Box> regions;
+  for (uint64_t a = 2; a < 9; a += 4)
+    for (uint64_t b = 0; b < 5; b += 2)
+      for (uint64_t c = 3; c < 12; c += 3)
+        regions.push_back(Box{{a, b, c}, {std::min<uint64_t>(4, 9 - a), std::min<uint64_t>(2, 5 - b), 3}});
+  regions.push_back(Box{{3, 1, 4}, {0, 2, 2}});
+  std::vector<NdArray> got(regions.size()), want(regions.size());
+  std::vector<RegionCopy> copies;
+  for (size_t k = 0; k < regions.size(); ++k) {
+    const bool offset = k % 2 == 1;  // every other one lands inside a larger array
+    Shape shape = regions[k].count, at = regions[k].start;
+    if (offset) {
+      for (auto& n : shape) n += 2;
+      for (auto& x : at) x -= std::min<uint64_t>(x, 1);
+    }
+    got[k] = NdArray(src.dtype, shape);
+    want[k] = NdArray(src.dtype, shape);
+    copy_region(src, origin, want[k], at, regions[k]);
+    copies.push_back({&got[k], at, regions[k]});
+  }
+  copy_regions(src, origin, copies);
+  for (size_t k = 0; k < regions.size(); ++k) EXPECT_EQ(got[k].bytes, want[k].bytes) << k;
+  // Strings and one dimension take the one-by-one path, with the same results.
+  NdArray s(DType::of(DTypeKind::kString), {4});
+  s.strings = {"a", "b", "c", "d"};
+  NdArray s1(s.dtype, {2}), s2(s.dtype, {2});
+  copy_regions(s, {0}, {{&s1, {0}, Box{{0}, {2}}}, {&s2, {2}, Box{{2}, {2}}}});
+  EXPECT_EQ(s1.strings, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(s2.strings, (std::vector<std::string>{"c", "d"}));
+}

@@ -208,6 +208,35 @@ TEST(ScratchFileStore, OneUnlinkedFile) {
   fs::remove_all(dir);
 }
 
+TEST(ScratchFileStore, AFileForEachWritingThreadAllUnlinked) {
+  fs::path dir = fs::temp_directory_path() / fmt::format("pg-scratch-threads-{}", ::getpid());
+  fs::create_directories(dir);
+  {
+    auto s = ScratchFileStore::create(dir / "copy");
+    ASSERT_TRUE(s.ok());
+    auto& store = **s;
+    std::vector<std::thread> threads;
+    std::vector<Status> status(4);
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 50 && status[t].ok(); ++i)
+          status[t] = store.put(fmt::format("v/{}.{}", t, i), Bytes(size_t(100 + i), uint8_t(t * 50 + i)));
+      });
+    for (auto& th : threads) th.join();
+    for (const auto& st : status) EXPECT_TRUE(st.ok()) << st.message();
+    // Every value from whichever file its thread wrote, read from any thread.
+    for (int t = 0; t < 4; ++t)
+      for (int i = 0; i < 50; ++i) {
+        auto got = store.get(fmt::format("v/{}.{}", t, i));
+        ASSERT_TRUE(got.ok() && got->has_value()) << t << "." << i;
+        EXPECT_EQ(**got, Bytes(size_t(100 + i), uint8_t(t * 50 + i)));
+      }
+    EXPECT_EQ(store.list("v/")->size(), 200u);
+    EXPECT_TRUE(fs::is_empty(dir));  // no file of any thread left in the directory
+  }
+  fs::remove_all(dir);
+}
+
 TEST(DirectoryStore, RefusesKeysLeavingTheRoot) {
   DirectoryStore s(fs::temp_directory_path() / "pg-never-created");
   EXPECT_FALSE(s.put("../escape", Bytes{1}).ok());

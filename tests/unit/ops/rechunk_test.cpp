@@ -20,7 +20,9 @@ TEST(Rechunk, InPlaceInputNeedsOneStage) {
   RechunkLayout l{kShape, {1, 180, 360}, true, {2040, 10, 10}, 4};
   RechunkPlan p = plan_rechunk(l, 64u << 20, 2, true);
   EXPECT_FALSE(p.staged());
-  EXPECT_EQ(p.write, (Shape{2040, 10, 360}));
+  // Whole time series, rows as long as the slab and the copies of its chunks allow, in
+  // slabs of even lengths.
+  EXPECT_EQ(p.write, (Shape{2040, 10, 180}));
   EXPECT_EQ(p.read_factor, 1);
   EXPECT_LE(p.task_bytes, 64u << 20);
 }
@@ -41,7 +43,7 @@ TEST(Rechunk, CompressedInputTooLargeForAlignedSlabsGoesThroughAnIntermediate) {
   EXPECT_EQ(p.write[0], 2040u);
   EXPECT_EQ(p.write[1] % 10, 0u);
   // Intermediate chunks are not tiny.
-  EXPECT_GE(element_count(p.intermediate) * 4, 512u << 10);
+  EXPECT_GE(element_count(p.intermediate) * 4, 256u << 10);
   // Without the permission to stage: one stage that reads the input many times.
   RechunkPlan q = plan_rechunk(l, budget, 2, false);
   EXPECT_FALSE(q.staged());
@@ -63,7 +65,7 @@ TEST(Rechunk, AlignedSlabsWithinTheBudgetNeedOneStage) {
 TEST(Rechunk, SlabCostAndHelpers) {
   EXPECT_EQ(slab_cost({10, 10}, {5, 10}, 4), (100u + 100u + 50u) * 4);  // slab, its parts, one encoded
   EXPECT_EQ(slab_cost({5, 10}, {5, 10}, 4), 3u * 50 * 4);                // one chunk: padded copy, encoded
-  EXPECT_EQ(slab_cost({4096, 1024}, {1, 1024}, 4), (4096u * 1024 * 4) + (8u << 20) + 4096);
+  EXPECT_EQ(slab_cost({4096, 1024}, {1, 1024}, 4), 2u * (4096u * 1024 * 4) + 4096);
   EXPECT_TRUE(holds_whole_units({10, 7}, {4, 7}, {2, 3}));
   EXPECT_FALSE(holds_whole_units({10, 9}, {4, 4}, {2, 3}));
   EXPECT_EQ(task_budget(128u << 20, 2), 64u << 20);
