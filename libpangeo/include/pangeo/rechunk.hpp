@@ -68,8 +68,10 @@ bool holds_whole_units(const Shape& shape, const Shape& slab, const Shape& sourc
 // is removed when the reader is destroyed.
 Result<std::unique_ptr<DatasetReader>> stage_variables(DatasetReader& in, const std::map<std::string, RechunkPlan>& plans,
                                                        const ExecOptions& exec);
-// Whether the intermediate copy is compressed (blosc lz4): always in object storage
-// (`remote`), and on a local file system with less than twice `raw` bytes `available`.
-bool compress_intermediate(bool remote, uint64_t available, uint64_t raw);
+// The intermediate copy's compressor: blosc lz4 at its fastest, which costs less CPU than
+// the kernel spends writing and reading the raw bytes through the page cache (it skips
+// what does not compress); in object storage (`remote`) with shuffle, for fewer bytes
+// to move.
+Json intermediate_compressor(bool remote);
 
 }  // namespace pangeo

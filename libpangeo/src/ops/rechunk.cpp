@@ -166,7 +166,7 @@ class StagedReader final : public DatasetReader {
 };
 
 // Keeps the staged variables of `g` (and their dimensions), without attributes.
-void keep_staged(Group& g, const std::string& prefix, const std::map<std::string, RechunkPlan>& plans, bool compress) {
+void keep_staged(Group& g, const std::string& prefix, const std::map<std::string, RechunkPlan>& plans, const Json& compressor) {
   g.attrs = Attributes();
   std::vector<Variable> vars;
   for (auto& v : g.vars) {
@@ -175,12 +175,12 @@ void keep_staged(Group& g, const std::string& prefix, const std::map<std::string
     v.attrs = Attributes();
     StorageEncoding enc;
     enc.chunks = it->second.intermediate;
-    if (compress) enc.compressor = Json{{"id", "blosc"}, {"cname", "lz4"}, {"clevel", 1}, {"shuffle", 1}, {"blocksize", 0}};
+    enc.compressor = compressor;
     v.storage = enc;
     vars.push_back(std::move(v));
   }
   g.vars = std::move(vars);
-  for (auto& sub : g.groups) keep_staged(sub, prefix + sub.name + "/", plans, compress);
+  for (auto& sub : g.groups) keep_staged(sub, prefix + sub.name + "/", plans, compressor);
 }
 
 std::string unique_name() {
@@ -190,7 +190,9 @@ std::string unique_name() {
 
 }  // namespace
 
-bool compress_intermediate(bool remote, uint64_t available, uint64_t raw) { return remote || available / 2 < raw; }
+Json intermediate_compressor(bool remote) {
+  return Json{{"id", "blosc"}, {"cname", "lz4"}, {"clevel", 1}, {"shuffle", remote ? 1 : 0}, {"blocksize", 0}};
+}
 
 Result<std::unique_ptr<DatasetReader>> stage_variables(DatasetReader& in, const std::map<std::string, RechunkPlan>& plans,
                                                        const ExecOptions& exec) {
@@ -217,15 +219,7 @@ Result<std::unique_ptr<DatasetReader>> stage_variables(DatasetReader& in, const 
   }
   ConvertPlan copy;
   copy.schema = in.root();
-  // A local copy is kept uncompressed where the scratch file system has room for it twice
-  // over: compressing and decompressing it cost a fifth of a rechunk; object storage (or
-  // a file system short of room) gets blosc lz4.
-  uint64_t raw = 0;
-  for (const auto& ref : all_variables(in.root()))
-    if (plans.count(ref.path)) raw += ref.var->size() * ref.var->dtype.itemsize;
-  std::error_code ec;
-  const auto space = scratch->remote ? std::filesystem::space_info{} : std::filesystem::space(where, ec);
-  keep_staged(copy.schema, "", plans, compress_intermediate(scratch->remote, ec ? 0 : space.available, raw));
+  keep_staged(copy.schema, "", plans, intermediate_compressor(scratch->remote));
   for (const auto& ref : all_variables(copy.schema)) {
     const RechunkPlan& p = plans.at(ref.path);
     const Variable& v = *ref.var;

@@ -118,9 +118,8 @@ TEST(Rechunk, StagedReaderReadsTheSameValuesAndRemovesItsCopy) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Rechunk, IntermediateCopyCompressedOnlyWhereRoomOrTransferCounts) {
-  EXPECT_TRUE(compress_intermediate(true, uint64_t(1) << 40, 100));   // object storage
-  EXPECT_FALSE(compress_intermediate(false, 1000, 500));              // room for it twice over
-  EXPECT_TRUE(compress_intermediate(false, 999, 500));                // short of room
-  EXPECT_TRUE(compress_intermediate(false, 0, 1));                    // unknown space
+TEST(Rechunk, IntermediateCopyIsLz4ShuffledOnlyInObjectStorage) {
+  EXPECT_EQ(intermediate_compressor(false).at("cname"), "lz4");
+  EXPECT_EQ(intermediate_compressor(false).at("shuffle"), 0);
+  EXPECT_EQ(intermediate_compressor(true).at("shuffle"), 1);
 }
