@@ -52,6 +52,13 @@ class DatasetReader {
   // Stored values of the variable at `path` within `box`, C order, native byte order.
   // Safe to call from several threads at once.
   virtual Result<NdArray> read(const std::string& path, const Box& box) = 0;
+  // The same values piece by piece: sink(piece, origin, part) for pieces that together
+  // cover `box` once, each an array placed at `origin` of which `part` (within `box`) is
+  // to be taken; the piece lives only during the call. Chunked formats hand over their
+  // chunks as they are decoded (while they are in the cache, with no array of the whole
+  // box); by default, read() gives one piece.
+  using PieceSink = std::function<void(const NdArray& piece, const Shape& origin, const Box& part)>;
+  virtual Status read_pieces(const std::string& path, const Box& box, const PieceSink& sink);
   // The variable's natural read unit (its chunk shape, or a row-sized slab).
   virtual Shape read_chunks(const std::string& path) const;
   // Whether reading part of a read unit costs only that part (uncompressed storage read

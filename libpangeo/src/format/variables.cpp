@@ -74,6 +74,12 @@ Shape default_chunks(const Variable& v) {
   return c;
 }
 
+Status DatasetReader::read_pieces(const std::string& path, const Box& box, const PieceSink& sink) {
+  PG_ASSIGN_OR_RETURN(NdArray all, read(path, box));
+  sink(all, box.start, box);
+  return Status::Ok();
+}
+
 Shape DatasetReader::read_chunks(const std::string& path) const {
   auto ref = find_variable(root(), path);
   if (!ref.ok()) return {};

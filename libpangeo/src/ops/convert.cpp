@@ -177,23 +177,33 @@ Result<ConvertPlan> plan_convert(const DatasetReader& in, OutputFormat format, c
 }
 
 namespace {
-// Writes the output chunks `writes` of a slab read at `box`: all of them are copied out in
-// one pass over the slab (copy_regions), then encoded and written one by one.
-Status write_parts(const NdArray& data, const Box& box, const std::vector<Box>& writes, const std::string& path,
+// Reads the slab at `box` piece by piece (DatasetReader::read_pieces) into copies of the
+// output chunks `writes` it holds, then encodes and writes them one by one.
+Status write_parts(DatasetReader& in, const std::string& path, const Box& box, const std::vector<Box>& writes,
                    DatasetWriter& writer) {
   // The copies' buffers stay with the thread: fresh chunk-sized allocations for every
   // slab would each be mapped, faulted in and cleared by the kernel.
   thread_local std::vector<NdArray> parts;
   parts.resize(writes.size());
-  std::vector<RegionCopy> copies(writes.size());
-  for (size_t k = 0; k < writes.size(); ++k) {
-    NdArray& p = parts[k];
-    if (p.shape != writes[k].count || !(p.dtype == data.dtype) || data.dtype.kind == DTypeKind::kString)
-      p = NdArray(data.dtype, writes[k].count);
-    copies[k] = {&p, writes[k].start, writes[k]};
-  }
-  copy_regions(data, box.start, copies);
-  Status s;
+  std::vector<RegionCopy> copies;
+  bool ready = false;
+  Status s = in.read_pieces(path, box, [&](const NdArray& piece, const Shape& origin, const Box& part) {
+    if (!ready) {  // sized and typed as the first piece (strings start afresh)
+      for (size_t k = 0; k < writes.size(); ++k) {
+        NdArray& p = parts[k];
+        if (p.shape != writes[k].count || !(p.dtype == piece.dtype) || piece.dtype.kind == DTypeKind::kString)
+          p = NdArray(piece.dtype, writes[k].count);
+      }
+      ready = true;
+    }
+    copies.clear();
+    for (size_t k = 0; k < writes.size(); ++k) {
+      Box r;
+      if (intersect(part, writes[k], &r)) copies.push_back({&parts[k], writes[k].start, r});
+    }
+    copy_regions(piece, origin, copies);
+  });
+  if (s.ok() && !ready && !writes.empty()) s = internal_error("{}: nothing read for {}", path, shape_text(box.count));
   for (size_t k = 0; k < writes.size() && s.ok(); ++k) s = writer.write(path, writes[k], parts[k]);
   if (!s.ok()) parts.clear();
   return s;
@@ -240,9 +250,9 @@ Status run_convert(DatasetReader& in_ref, const ConvertPlan& plan, DatasetWriter
   }
   auto task = [&](uint64_t i) -> Status {
     const auto& t = *tasks[i];
+    if (!t.writes.empty()) return write_parts(*in, t.path, t.box, t.writes, writer);
     PG_ASSIGN_OR_RETURN(NdArray data, in->read(t.path, t.box));
-    if (t.writes.empty()) return writer.write(t.path, t.box, data);
-    return write_parts(data, t.box, t.writes, t.path, writer);
+    return writer.write(t.path, t.box, data);
   };
   auto cost = [&](uint64_t i) { return tasks[i]->cost ? tasks[i]->cost : tasks[i]->bytes * 3; };
   PG_RETURN_IF_ERROR(run_tasks(tasks.size(), task, cost, exec));

@@ -157,6 +157,9 @@ class StagedReader final : public DatasetReader {
   Result<NdArray> read(const std::string& path, const Box& box) override {
     return paths_.count(path) ? staged_->read(path, box) : in_.read(path, box);
   }
+  Status read_pieces(const std::string& path, const Box& box, const PieceSink& sink) override {
+    return paths_.count(path) ? staged_->read_pieces(path, box, sink) : in_.read_pieces(path, box, sink);
+  }
 
  private:
   DatasetReader& in_;

@@ -150,3 +150,27 @@ TEST(Array, CopyRegionsEqualsOneCopyRegionEach) {
   EXPECT_EQ(s1.strings, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(s2.strings, (std::vector<std::string>{"c", "d"}));
 }
+
+TEST(Array, CopyRegionsOfWideSourcesAndEveryRowLength) {
+  // Rows of 1 to 20 float32 (every short-copy path) out of a source too large to be taken
+  // a block at a time (240 KB per position of the first dimension), and out of a small one.
+  for (const Shape& shape : {Shape{3, 200, 300}, Shape{3, 4, 300}}) {
+    NdArray src(DType::of(DTypeKind::kFloat32), shape);
+    for (size_t i = 0; i < src.size(); ++i) src.data<float>()[i] = float(i);
+    std::vector<Box> regions;
+    for (uint64_t c = 0, w = 1; c + w <= 300; c += w, w = w % 20 + 1)
+      regions.push_back(Box{{1, 1, c}, {2, shape[1] - 2, w}});
+    std::vector<NdArray> got, want;
+    got.reserve(regions.size());
+    want.reserve(regions.size());
+    std::vector<RegionCopy> copies;
+    for (const Box& r : regions) {
+      got.emplace_back(src.dtype, r.count);
+      want.emplace_back(src.dtype, r.count);
+      copy_region(src, Shape(3, 0), want.back(), r.start, r);
+      copies.push_back({&got.back(), r.start, r});
+    }
+    copy_regions(src, Shape(3, 0), copies);
+    for (size_t k = 0; k < regions.size(); ++k) EXPECT_EQ(got[k].bytes, want[k].bytes) << shape[1] << " " << k;
+  }
+}

@@ -55,6 +55,47 @@ Result<NdArray> read_region(const std::string& name, const DType& dtype, const S
   return out;
 }
 
+Status read_region_pieces(const std::string& name, const DType& dtype, const Shape& shape, const Shape& chunks,
+                          const Box& box, const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch,
+                          const FetchInto& fetch_into, const DatasetReader::PieceSink& sink) {
+  const ChunkGrid grid(shape, chunks);
+  if (grid.rank() == 0 || box.size() == 0) {
+    PG_ASSIGN_OR_RETURN(NdArray all, read_region(name, dtype, shape, chunks, box, fetch, fetch_into));
+    sink(all, box.start, box);
+    return Status::Ok();
+  }
+  for (size_t d = 0; d < grid.rank(); ++d)
+    if (box.start[d] + box.count[d] > shape[d]) return invalid_argument("read beyond the array's shape");
+  const size_t item = dtype.kind == DTypeKind::kString ? sizeof(std::string) : dtype.itemsize;
+  if (Status s = check_data_size(element_count(chunks) * item); !s.ok())
+    return s.with_context(fmt::format("zarr: array \"{}\": chunks of {} {}", name, shape_text(chunks), dtype.numpy_name()));
+  const bool direct = fetch_into && dtype.kind != DTypeKind::kString;
+  thread_local NdArray buffer;
+  Status status;
+  grid.for_each_chunk_in(box, [&](const Shape& idx, const Box& cbox, const Box& part) {
+    if (!status.ok()) return;
+    if (direct) {
+      if (buffer.shape != chunks || !(buffer.dtype == dtype)) buffer = NdArray(dtype, chunks);
+      auto done = fetch_into(idx, buffer.bytes.data());
+      if (!done.ok()) {
+        status = done.status();
+        return;
+      }
+      if (*done) {
+        sink(buffer, cbox.start, part);
+        return;
+      }
+    }
+    auto c = fetch(idx, part);
+    if (!c.ok()) {
+      status = c.status();
+      return;
+    }
+    sink(*c, cbox.start, part);
+  });
+  return status;
+}
+
 Result<Shape> json_shape(const Json& j, const std::string& what) {
   if (!j.is_array()) return corrupt("{} is not a list of lengths", what);
   if (j.size() > kMaxRank) return corrupt("{} has {} dimensions (at most {} are supported)", what, j.size(), kMaxRank);

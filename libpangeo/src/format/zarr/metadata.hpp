@@ -22,6 +22,13 @@ Result<NdArray> read_region(const std::string& name, const DType& dtype, const S
                             const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch,
                             const FetchInto& fetch_into = nullptr);
 
+// The pieces of read_pieces() for such an array: each chunk touching `box`, decoded by
+// fetch_into (into a buffer kept by the thread) where it may, else by fetch.
+Status read_region_pieces(const std::string& name, const DType& dtype, const Shape& shape, const Shape& chunks,
+                          const Box& box,
+                          const std::function<Result<NdArray>(const Shape& index, const Box& chunk_box)>& fetch,
+                          const FetchInto& fetch_into, const DatasetReader::PieceSink& sink);
+
 // A shape or chunk shape from metadata: an array of non-negative integers (anything else
 // is a kCorrupt error naming `what`).
 Result<Shape> json_shape(const Json& j, const std::string& what);

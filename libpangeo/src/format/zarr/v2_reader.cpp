@@ -94,12 +94,18 @@ class ZarrV2Reader final : public DatasetReader {
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
     ArrayInfo& info = *arrays_.at(path);
     const Variable& v = *ref.var;
-    FetchInto into;
-    if (info.pipeline.filters.empty() && !info.big_endian && !info.fortran)
-      into = [&](const Shape& idx, uint8_t* dst) { return read_chunk_into(path, info, v, idx, dst); };
     return read_region(
         path, v.dtype, v.shape, info.chunks, box, [&](const Shape& idx, const Box&) { return read_chunk(path, info, v, idx); },
-        into);
+        fetch_into(path, info, v));
+  }
+
+  Status read_pieces(const std::string& path, const Box& box, const PieceSink& sink) override {
+    PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
+    ArrayInfo& info = *arrays_.at(path);
+    const Variable& v = *ref.var;
+    return read_region_pieces(
+        path, v.dtype, v.shape, info.chunks, box, [&](const Shape& idx, const Box&) { return read_chunk(path, info, v, idx); },
+        fetch_into(path, info, v), sink);
   }
 
   Result<std::optional<StoreStats>> store_stats() override {
@@ -249,6 +255,13 @@ class ZarrV2Reader final : public DatasetReader {
 
   // A stored chunk decoded straight into `dst` (no filters, native order); false where the
   // chunk is missing (read_chunk fills it).
+  // Chunks decoded straight into a destination, where nothing is left to do after the
+  // decompressor (no filters, native byte order, C order).
+  FetchInto fetch_into(const std::string& path, ArrayInfo& info, const Variable& v) {
+    if (!info.pipeline.filters.empty() || info.big_endian || info.fortran) return nullptr;
+    return [this, &path, &info, &v](const Shape& idx, uint8_t* dst) { return read_chunk_into(path, info, v, idx, dst); };
+  }
+
   Result<bool> read_chunk_into(const std::string& path, ArrayInfo& info, const Variable& v, const Shape& idx, uint8_t* dst) {
     // Keys as read_chunk finds them; a missing key is left to it (legacy nested keys).
     std::string key = info.keys.key(info.key, idx);

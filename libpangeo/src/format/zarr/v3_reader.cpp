@@ -64,19 +64,31 @@ class ZarrV3Reader final : public DatasetReader {
     PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
     const Variable& v = *ref.var;
     Array3& a = *arrays_.at(path);
-    if (a.chain->kind == V3Chain::Kind::kShard) {
-      return read_region(path, v.dtype, v.shape, a.chain->inner, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
+    return read_region(path, v.dtype, v.shape, grid_of(a), box, fetch(path, a, v));
+  }
+
+  Status read_pieces(const std::string& path, const Box& box, const PieceSink& sink) override {
+    PG_ASSIGN_OR_RETURN(VarRef ref, find_variable(root_, path));
+    const Variable& v = *ref.var;
+    Array3& a = *arrays_.at(path);
+    return read_region_pieces(path, v.dtype, v.shape, grid_of(a), box, fetch(path, a, v), nullptr, sink);
+  }
+
+  // The chunks reads go by (a shard's inner chunks), and how one is read.
+  static Shape grid_of(const Array3& a) { return a.chain->kind == V3Chain::Kind::kShard ? a.chain->inner : a.chunks; }
+  std::function<Result<NdArray>(const Shape&, const Box&)> fetch(const std::string& path, Array3& a, const Variable& v) {
+    if (a.chain->kind == V3Chain::Kind::kShard)
+      return [this, &path, &a, &v](const Shape& idx, const Box&) -> Result<NdArray> {
         std::string key;
         auto r = read_inner(a, v, idx, &key);
         if (!r.ok()) return r.status().with_context(fmt::format("zarr: array \"{}\": shard \"{}\"", path, key));
         return r;
-      });
-    }
-    return read_region(path, v.dtype, v.shape, a.chunks, box, [&](const Shape& idx, const Box&) -> Result<NdArray> {
+      };
+    return [this, &path, &a, &v](const Shape& idx, const Box&) -> Result<NdArray> {
       auto r = read_chunk(a, v, idx);
       if (!r.ok()) return r.status().with_context(fmt::format("zarr: array \"{}\": chunk \"{}\"", path, a.keys.key(a.key, idx)));
       return r;
-    });
+    };
   }
 
   // Sharded arrays are read an inner chunk at a time.

@@ -3,6 +3,9 @@
 
 #include "../../corpus.hpp"
 #include "pangeo/format.hpp"
+#include "pangeo/grid.hpp"
+
+#include <algorithm>
 
 namespace fs = std::filesystem;
 using namespace pangeo;
@@ -74,38 +77,54 @@ TEST(ConformanceData, MissingChunksReadAsFill) {
   }
 }
 
-TEST(ZarrV2, WriteThenReadRoundTrip) {
-  auto store = std::make_shared<MemoryStore>();
-  Group g;
+namespace {
+// "x", 5 x 7 (dimensions a, b) in chunks of 2 x 3.
+Variable five_by_seven(DTypeKind kind, Json compressor) {
   Variable v;
   v.name = "x";
   v.dims = {"a", "b"};
   v.shape = {5, 7};
-  v.dtype = DType::of(DTypeKind::kInt16);
+  v.dtype = DType::of(kind);
   v.storage.chunks = {2, 3};
-  v.storage.compressor = Json{{"id", "zstd"}, {"level", 1}};
+  v.storage.compressor = std::move(compressor);
+  return v;
+}
+
+// Writes `g` (its one variable "x" holding `all`) chunk by chunk, all but the chunk at
+// `skip`, and opens the store again.
+std::unique_ptr<DatasetReader> written(const std::shared_ptr<Store>& store, const Group& g, const NdArray& all,
+                                       const Shape& skip = {}) {
+  auto w = make_zarr_writer(store, true);
+  if (!w->create(g).ok()) return nullptr;
+  const Variable& v = g.vars.at(0);
+  for (const Box& b : ChunkGrid(v.shape, v.storage.chunks).boxes()) {
+    if (b.start == skip) continue;
+    NdArray part(v.dtype, b.count);
+    copy_region(all, Shape(b.start.size(), 0), part, b.start, b);
+    if (!w->write(v.name, b, part).ok()) return nullptr;
+  }
+  if (!w->finish().ok()) return nullptr;
+  auto r = open_zarr(store, "");
+  return r.ok() ? std::move(r).value() : nullptr;
+}
+}  // namespace
+
+TEST(ZarrV2, WriteThenReadRoundTrip) {
+  auto store = std::make_shared<MemoryStore>();
+  Group g;
+  Variable v = five_by_seven(DTypeKind::kInt16, Json{{"id", "zstd"}, {"level", 1}});
   v.attrs.set("_FillValue", AttrValue::integer(-1, DType::of(DTypeKind::kInt16)));
   g.vars.push_back(v);
-  auto w = make_zarr_writer(store, true);
-  ASSERT_TRUE(w->create(g).ok());
   NdArray all(v.dtype, v.shape);
   for (size_t i = 0; i < all.size(); ++i) all.data<int16_t>()[i] = int16_t(i * 3);
-  for (uint64_t i = 0; i < 5; i += 2)
-    for (uint64_t j = 0; j < 7; j += 3) {
-      Box b{{i, j}, {std::min<uint64_t>(2, 5 - i), std::min<uint64_t>(3, 7 - j)}};
-      NdArray part(v.dtype, b.count);
-      copy_region(all, {0, 0}, part, b.start, b);
-      ASSERT_TRUE(w->write("x", b, part).ok());
-    }
-  ASSERT_TRUE(w->finish().ok());
-  auto r = open_zarr(store, "");
-  ASSERT_TRUE(r.ok()) << r.status().message();
-  auto back = (*r)->read("x", Box{{1, 2}, {3, 4}});
+  auto r = written(store, g, all);
+  ASSERT_TRUE(r);
+  auto back = r->read("x", Box{{1, 2}, {3, 4}});
   ASSERT_TRUE(back.ok());
   for (uint64_t i = 0; i < 3; ++i)
     for (uint64_t j = 0; j < 4; ++j) EXPECT_EQ(back->data<int16_t>()[i * 4 + j], int16_t(((i + 1) * 7 + j + 2) * 3));
-  EXPECT_EQ((*r)->root().vars[0].attrs.number("_FillValue"), -1.0);
-  EXPECT_EQ((*r)->root().vars[0].dims, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(r->root().vars[0].attrs.number("_FillValue"), -1.0);
+  EXPECT_EQ(r->root().vars[0].dims, (std::vector<std::string>{"a", "b"}));
 }
 
 TEST(ZarrV2, CorruptChunkNamesTheChunk) {
@@ -125,3 +144,38 @@ TEST(ZarrV2, CorruptChunkNamesTheChunk) {
 }
 
 }  // namespace
+
+TEST(ZarrV2, ReadPiecesCoverTheBoxOnceWithReadsValues) {
+  // 5 x 7 in chunks of 2 x 3, one chunk never written (its pieces are the fill value);
+  // the pieces, placed where they say, make exactly what read() gives, each cell once.
+  auto store = std::make_shared<MemoryStore>();
+  Group g;
+  g.dims = {{"a", 5, false}, {"b", 7, false}};
+  Variable v = five_by_seven(DTypeKind::kFloat32,
+                             Json{{"id", "blosc"}, {"cname", "lz4"}, {"clevel", 1}, {"shuffle", 0}, {"blocksize", 0}});
+  v.attrs.set("_FillValue", AttrValue::number(-9, DType::of(DTypeKind::kFloat32)));
+  g.vars.push_back(v);
+  NdArray all(v.dtype, v.shape);
+  for (size_t i = 0; i < all.size(); ++i) all.data<float>()[i] = float(i) + 0.5f;
+  auto r = written(store, g, all, {2, 3});  // one chunk left unwritten
+  ASSERT_TRUE(r);
+  for (const Box& box : {Box{{0, 0}, {5, 7}}, Box{{1, 2}, {3, 4}}, Box{{4, 6}, {1, 1}}}) {
+    auto want = r->read("x", box);
+    ASSERT_TRUE(want.ok());
+    NdArray got(v.dtype, box.count);
+    std::vector<int> times(box.size(), 0);
+    int pieces = 0;
+    auto s = r->read_pieces("x", box, [&](const NdArray& piece, const Shape& origin, const Box& part) {
+      ++pieces;
+      copy_region(piece, origin, got, box.start, part);
+      for (uint64_t i = 0; i < part.count[0]; ++i)
+        for (uint64_t j = 0; j < part.count[1]; ++j)
+          ++times[(part.start[0] + i - box.start[0]) * box.count[1] + part.start[1] + j - box.start[1]];
+    });
+    ASSERT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(got.bytes, want->bytes);
+    EXPECT_EQ(std::count(times.begin(), times.end(), 1), std::ptrdiff_t(box.size()));
+    EXPECT_EQ(pieces, int(ChunkGrid(v.shape, v.storage.chunks).chunks_touching(box).size()));
+  }
+  EXPECT_FALSE(r->read_pieces("x", Box{{4, 0}, {2, 7}}, [](const NdArray&, const Shape&, const Box&) {}).ok());
+}
