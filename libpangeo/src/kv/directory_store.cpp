@@ -48,11 +48,12 @@ Result<Bytes> read_file(const fs::path& path) {
     return io_error("{}: not a regular file", path.string());
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  Bytes out;
-  out.reserve(size_t(st.st_size));
-  uint8_t buf[1 << 16];
+  // Read straight into the value, sized as the file is (and grown if it grows meanwhile).
+  Bytes out(size_t(st.st_size) + 1);
+  size_t got = 0;
   while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (got == out.size()) out.resize(out.size() * 2);
+    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       int e = errno;
@@ -60,9 +61,10 @@ Result<Bytes> read_file(const fs::path& path) {
       return io_error("{}: {}", path.string(), std::strerror(e));
     }
     if (n == 0) break;
-    out.insert(out.end(), buf, buf + n);
+    got += size_t(n);
   }
   ::close(fd);
+  out.resize(got);
   return out;
 }
 
