@@ -125,6 +125,33 @@ assert c=={'id':'blosc','cname':'lz4','clevel':5,'shuffle':1,'blocksize':0}, c"
   [ "$(cat a.sum)" = "$(tar -cf - a.zarr | sha256sum)" ]
 }
 
+@test "an output that is an input (however spelt) is refused by every tool, parts and merges too; the input stays" {
+  cp -r "$FIX/sst.nc" in.nc
+  pg-convert in.nc -o in.zarr
+  before=$(sha256sum in.nc)
+  zbefore=$(tar -cf - in.zarr | sha256sum)
+  for cmd in "pg-convert in.nc -o ./in.nc -O" "pg-convert in.zarr -o in.zarr/ -O" "pg-reduce in.nc --dim time -o in.nc -O" \
+             "pg-groupby in.nc --by time.month -o $PWD/in.nc -O" "pg-select in.zarr --isel time=0 -o in.zarr -O" \
+             "pg-plot in.nc -v sst --isel time=0 --format png -o in.nc -O" "pg-info in.nc --stats --part 0/1 -o in.nc -O" \
+             "pg-reduce in.nc --dim time --part 0/1 -o ./in.nc -O" "pg-groupby in.zarr --by time.month --part 0/1 -o in.zarr -O"; do
+    run --separate-stderr $cmd
+    [ "$status" -eq 1 ] || { echo "$cmd: $status"; false; }
+    [[ "$stderr" == *"output is the same as an input"* ]] || { echo "$cmd: $stderr"; false; }
+    [ "$(echo "$stderr" | wc -l)" -eq 1 ]
+  done
+  [ "$before" = "$(sha256sum in.nc)" ]
+  [ "$zbefore" = "$(tar -cf - in.zarr | sha256sum)" ]
+  # A merge does not replace one of its partial results either.
+  pg-reduce in.nc --dim time --part 0/1 -o p0.zarr
+  run --separate-stderr pg-reduce --merge p0.zarr -o p0.zarr -O
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *"output is the same as an input"* ]]
+  [ -f p0.zarr/pgpartial.json ]
+  # Standard output is never an input: a pipe from standard input to standard output works.
+  pg-convert in.nc -o - | pg-select - --isel time=0 -o - | pg-convert - -o one.zarr
+  [ -f one.zarr/.zmetadata ]
+}
+
 @test "many files joined along time in coordinate order, given in any order" {
   files=$(ls "$FIX"/parts/*.nc | sort -r)
   pg-convert $files -o joined.zarr

@@ -410,11 +410,7 @@ pangeo::Status write_bytes(const std::string& output, const pangeo::Bytes& data,
     print_out(std::string(data.begin(), data.end()));
     return pangeo::Status::Ok();
   }
-  for (const auto& input : inputs) {
-    std::error_code ec;
-    if (std::filesystem::exists(output, ec) && std::filesystem::equivalent(input, output, ec))
-      return pangeo::invalid_argument("{}: output is the same as an input", output);
-  }
+  PG_RETURN_IF_ERROR(pangeo::check_output_is_not_an_input(output, inputs));
   return pangeo::write_whole(output, data, common.overwrite, common.cloud);
 }
 

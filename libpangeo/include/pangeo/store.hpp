@@ -238,6 +238,11 @@ class AtomicOutput {
   bool done_ = false;
 };
 
+// An error when `output` names one of `inputs`: the same file (or directory) however
+// spelt, or the same URL up to trailing slashes ("-", standard output, is never one).
+// Outputs never replace their inputs.
+Status check_output_is_not_an_input(const std::string& output, const std::vector<std::string>& inputs);
+
 // Writes one whole file or object (a picture, a report) at `location`: a local path appears
 // atomically (through AtomicOutput); a URL is stored with one put. An existing one is
 // replaced only with `overwrite`.

@@ -156,6 +156,20 @@ Status AtomicOutput::commit() {
   return Status::Ok();
 }
 
+Status check_output_is_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
+  auto bare = [](std::string u) {
+    while (u.size() > 1 && u.back() == '/') u.pop_back();
+    return u;
+  };
+  if (output == "-") return Status::Ok();  // standard output: never an input
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    const bool same = bare(input) == bare(output) || (fs::exists(output, ec) && fs::equivalent(input, output, ec));
+    if (same) return invalid_argument("{}: output is the same as an input", output);
+  }
+  return Status::Ok();
+}
+
 Status write_whole(const std::string& location, const Bytes& data, bool overwrite, const CloudOptions& cloud) {
   if (location.find("://") != std::string::npos && location.rfind("file://", 0) != 0) {
     PG_ASSIGN_OR_RETURN(auto store, open_store(location, cloud));

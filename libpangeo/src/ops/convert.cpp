@@ -294,12 +294,7 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
     if (req.dry_run) return plan;
     PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output, req.cloud));
-    auto bare = [](std::string u) {
-      while (!u.empty() && u.back() == '/') u.pop_back();
-      return u;
-    };
-    for (const auto& input : req.inputs)
-      if (bare(input) == bare(req.output)) return invalid_argument("{}: output is the same as an input", req.output);
+    PG_RETURN_IF_ERROR(check_output_is_not_an_input(req.output, req.inputs));
     const bool lead = !req.options.share || req.options.share->index == 0;
     auto agreed = [&](const Status& s) { return req.options.agree ? req.options.agree(s) : s; };
     auto check_and_clear = [&]() -> Status {
@@ -325,11 +320,7 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     if (lead) PG_RETURN_IF_ERROR(held->flush());
     return plan;
   }
-  for (const auto& input : req.inputs) {
-    std::error_code ec;
-    if (std::filesystem::exists(req.output, ec) && std::filesystem::equivalent(input, req.output, ec))
-      return invalid_argument("{}: output is the same as an input", req.output);
-  }
+  PG_RETURN_IF_ERROR(check_output_is_not_an_input(req.output, req.inputs));
   PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
   if (req.dry_run) return plan;
   PG_ASSIGN_OR_RETURN(auto out, AtomicOutput::create(req.output, req.overwrite, format == OutputFormat::kZarr));

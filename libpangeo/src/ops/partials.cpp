@@ -235,6 +235,7 @@ OpSpec op_from(const Json& j) {
 template <typename Options, typename Compute>
 Status write_part(const PartRequest& req, Options o, Json command, Compute compute) {
   if (req.output.empty() && !req.store) return invalid_argument("no output given (-o PATH)");
+  if (!req.store) PG_RETURN_IF_ERROR(check_output_is_not_an_input(req.output, req.inputs));
   command["inputs"] = req.inputs;
   PG_ASSIGN_OR_RETURN(auto in, open_inputs(req.inputs, req.cloud));
   std::shared_ptr<DatasetReader> shared = std::move(in);

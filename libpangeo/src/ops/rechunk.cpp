@@ -214,8 +214,8 @@ Result<std::unique_ptr<DatasetReader>> stage_variables(DatasetReader& in, const 
     std::error_code ec;
     if (!std::filesystem::is_directory(where, ec))
       return not_found("{}: no such directory for intermediate copies", where);
-    // One file (removed with the store): creating thousands of chunk files costs more
-    // than writing them.
+    // A file per writing thread (removed with the store): creating thousands of chunk
+    // files costs more than writing them.
     auto file = ScratchFileStore::create(std::filesystem::path(where) / unique_name());
     if (!file.ok()) return file.status().with_context("intermediate copy");
     scratch->store = *file;

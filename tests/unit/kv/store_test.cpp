@@ -237,6 +237,17 @@ TEST(ScratchFileStore, AFileForEachWritingThreadAllUnlinked) {
   fs::remove_all(dir);
 }
 
+TEST(Outputs, AnOutputThatIsAnInputIsRefused) {
+  EXPECT_FALSE(check_output_is_not_an_input("s3://b/x.zarr/", {"a.nc", "s3://b/x.zarr"}).ok());
+  EXPECT_TRUE(check_output_is_not_an_input("s3://b/y.zarr", {"s3://b/x.zarr"}).ok());
+  EXPECT_TRUE(check_output_is_not_an_input("-", {"-"}).ok());  // standard input to standard output
+  const fs::path dir = fs::temp_directory_path() / fmt::format("pg-same-{}", ::getpid());
+  fs::create_directories(dir / "in.zarr");
+  EXPECT_FALSE(check_output_is_not_an_input((dir / "." / "in.zarr").string(), {(dir / "in.zarr").string()}).ok());
+  EXPECT_TRUE(check_output_is_not_an_input((dir / "out.zarr").string(), {(dir / "in.zarr").string()}).ok());
+  fs::remove_all(dir);
+}
+
 TEST(DirectoryStore, RefusesKeysLeavingTheRoot) {
   DirectoryStore s(fs::temp_directory_path() / "pg-never-created");
   EXPECT_FALSE(s.put("../escape", Bytes{1}).ok());
