@@ -133,30 +133,6 @@ namespace {
 // takes its part.
 constexpr uint64_t kCacheBlock = 128u << 10;
 
-// memcpy for the short rows of chunked copies (tens of bytes: a call to memcpy costs more
-// than the copy): two overlapping fixed-size moves.
-inline void copy_bytes(uint8_t* to, const uint8_t* from, uint64_t n) {
-  uint8_t a[32], b[32];
-  if (n >= 32 && n <= 64) {
-    std::memcpy(a, from, 32);
-    std::memcpy(b, from + n - 32, 32);
-    std::memcpy(to, a, 32);
-    std::memcpy(to + n - 32, b, 32);
-  } else if (n >= 16 && n < 32) {
-    std::memcpy(a, from, 16);
-    std::memcpy(b, from + n - 16, 16);
-    std::memcpy(to, a, 16);
-    std::memcpy(to + n - 16, b, 16);
-  } else if (n >= 8 && n < 16) {
-    std::memcpy(a, from, 8);
-    std::memcpy(b, from + n - 8, 8);
-    std::memcpy(to, a, 8);
-    std::memcpy(to + n - 8, b, 8);
-  } else {
-    std::memcpy(to, from, n);
-  }
-}
-
 }  // namespace
 
 void copy_regions(const NdArray& src, const Shape& src_origin, const std::vector<RegionCopy>& copies) {
@@ -192,14 +168,14 @@ void copy_regions(const NdArray& src, const Shape& src_origin, const std::vector
                               (s + (c.region.start[d] - src_origin[d]) * sstride[d] + c.region.start[last] - src_origin[last]) * isz;
         uint8_t* to = c.dst->bytes.data() +
                       (t + (c.region.start[d] - c.dst_origin[d]) * dstride[k][d] + c.region.start[last] - c.dst_origin[last]) * isz;
-        for (uint64_t i = 0; i < c.region.count[d]; ++i, from += sstep, to += tstep) copy_bytes(to, from, n);
+        for (uint64_t i = 0; i < c.region.count[d]; ++i, from += sstep, to += tstep) std::memcpy(to, from, n);
       }
       return;
     }
     if (d == last) {
       for (const auto& [k, t] : here) {
         const RegionCopy& c = copies[k];
-        copy_bytes(c.dst->bytes.data() + (t + c.region.start[d] - c.dst_origin[d]) * isz,
+        std::memcpy(c.dst->bytes.data() + (t + c.region.start[d] - c.dst_origin[d]) * isz,
                    src.bytes.data() + (s + c.region.start[d] - src_origin[d]) * isz, c.region.count[d] * isz);
       }
       return;

@@ -152,8 +152,8 @@ TEST(Array, CopyRegionsEqualsOneCopyRegionEach) {
 }
 
 TEST(Array, CopyRegionsOfWideSourcesAndEveryRowLength) {
-  // Rows of 1 to 20 float32 (every short-copy path) out of a source too large to be taken
-  // a block at a time (240 KB per position of the first dimension), and out of a small one.
+  // Rows of 1 to 20 float32 out of a source too large to be taken a block at a time
+  // (240 KB per position of the first dimension), and out of a small one.
   for (const Shape& shape : {Shape{3, 200, 300}, Shape{3, 4, 300}}) {
     NdArray src(DType::of(DTypeKind::kFloat32), shape);
     for (size_t i = 0; i < src.size(); ++i) src.data<float>()[i] = float(i);

@@ -10,20 +10,30 @@
 
 namespace pangeo {
 
+namespace {
+
+// `box` lies within `shape`; the region (when it is assembled: the caller's plan, bounded
+// by what the process may use) and one chunk (which must fit the budget itself) can be held.
+Status check_region(const std::string& name, const DType& dtype, const Shape& shape, const Shape& chunks, const Box& box,
+                    bool assembled) {
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (box.start[d] + box.count[d] > shape[d]) return invalid_argument("read beyond the array's shape");
+  const size_t item = dtype.kind == DTypeKind::kString ? sizeof(std::string) : dtype.itemsize;
+  if (Status s = assembled ? check_data_size(element_count(box.count) * item, false) : Status::Ok(); !s.ok())
+    return s.with_context(fmt::format("zarr: array \"{}\": a region of {} {}", name, shape_text(box.count), dtype.numpy_name()));
+  if (Status s = check_data_size(element_count(chunks) * item); !s.ok())
+    return s.with_context(fmt::format("zarr: array \"{}\": chunks of {} {}", name, shape_text(chunks), dtype.numpy_name()));
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<NdArray> read_region(const std::string& name, const DType& dtype, const Shape& shape, const Shape& chunks,
                             const Box& box, const std::function<Result<NdArray>(const Shape&, const Box&)>& fetch,
                             const FetchInto& fetch_into) {
   const ChunkGrid grid(shape, chunks);
   if (grid.rank() == 0) return fetch({}, Box{});
-  for (size_t d = 0; d < grid.rank(); ++d)
-    if (box.start[d] + box.count[d] > shape[d]) return invalid_argument("read beyond the array's shape");
-  const size_t item = dtype.kind == DTypeKind::kString ? sizeof(std::string) : dtype.itemsize;
-  // The region is the caller's plan (bounded by what the process may use); one chunk must
-  // fit the budget itself.
-  if (Status s = check_data_size(element_count(box.count) * item, false); !s.ok())
-    return s.with_context(fmt::format("zarr: array \"{}\": a region of {} {}", name, shape_text(box.count), dtype.numpy_name()));
-  if (Status s = check_data_size(element_count(chunks) * item); !s.ok())
-    return s.with_context(fmt::format("zarr: array \"{}\": chunks of {} {}", name, shape_text(chunks), dtype.numpy_name()));
+  PG_RETURN_IF_ERROR(check_region(name, dtype, shape, chunks, box, true));
   NdArray out(dtype, box.count);
   if (box.size() == 0) return out;
   const Box touched = grid.chunks_touching(box);
@@ -64,11 +74,7 @@ Status read_region_pieces(const std::string& name, const DType& dtype, const Sha
     sink(all, box.start, box);
     return Status::Ok();
   }
-  for (size_t d = 0; d < grid.rank(); ++d)
-    if (box.start[d] + box.count[d] > shape[d]) return invalid_argument("read beyond the array's shape");
-  const size_t item = dtype.kind == DTypeKind::kString ? sizeof(std::string) : dtype.itemsize;
-  if (Status s = check_data_size(element_count(chunks) * item); !s.ok())
-    return s.with_context(fmt::format("zarr: array \"{}\": chunks of {} {}", name, shape_text(chunks), dtype.numpy_name()));
+  PG_RETURN_IF_ERROR(check_region(name, dtype, shape, chunks, box, false));
   const bool direct = fetch_into && dtype.kind != DTypeKind::kString;
   thread_local NdArray buffer;
   Status status;

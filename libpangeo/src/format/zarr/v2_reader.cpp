@@ -253,8 +253,6 @@ class ZarrV2Reader final : public DatasetReader {
 
   std::string full_path(const std::string& key) const { return key.empty() ? (name_.empty() ? "data" : name_) : key; }
 
-  // A stored chunk decoded straight into `dst` (no filters, native order); false where the
-  // chunk is missing (read_chunk fills it).
   // Chunks decoded straight into a destination, where nothing is left to do after the
   // decompressor (no filters, native byte order, C order).
   FetchInto fetch_into(const std::string& path, ArrayInfo& info, const Variable& v) {
@@ -262,6 +260,8 @@ class ZarrV2Reader final : public DatasetReader {
     return [this, &path, &info, &v](const Shape& idx, uint8_t* dst) { return read_chunk_into(path, info, v, idx, dst); };
   }
 
+  // A stored chunk decoded straight into `dst`; false where the chunk is missing
+  // (read_chunk fills it).
   Result<bool> read_chunk_into(const std::string& path, ArrayInfo& info, const Variable& v, const Shape& idx, uint8_t* dst) {
     // Keys as read_chunk finds them; a missing key is left to it (legacy nested keys).
     std::string key = info.keys.key(info.key, idx);
