@@ -41,7 +41,7 @@ Status run_tasks(uint64_t n, const std::function<Status(uint64_t)>& task,
 uint64_t processed_bytes();
 
 // The memory this process may use: the smallest of physical memory, the cgroup's limit
-// (v2 memory.max, v1 memory.limit_in_bytes) and RLIMIT_AS.
+// (v2 memory.max, v1 memory.limit_in_bytes) and RLIMIT_AS, as they were at the first call.
 uint64_t available_memory();
 // The default budget for data in flight: the smaller of 2 GiB and a quarter of
 // available_memory().

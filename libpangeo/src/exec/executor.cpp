@@ -32,15 +32,23 @@ uint64_t cgroup_number(const char* path) {
     return 0;
   }
 }
-}  // namespace
 
-uint64_t available_memory() {
+// The memory this process may use: physical memory, the cgroup's limit, RLIMIT_AS.
+uint64_t memory_limit() {
   uint64_t mem = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
   if (mem == 0) mem = 4ull << 30;
   for (const char* p : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"})
     if (uint64_t limit = cgroup_number(p); limit > 0) mem = std::min(mem, limit);
   struct rlimit rl {};
   if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) mem = std::min<uint64_t>(mem, rl.rlim_cur);
+  return mem;
+}
+}  // namespace
+
+// Read once: every read checks its size against it, and the limits are files and calls
+// (a few microseconds each) that do not change while a tool runs.
+uint64_t available_memory() {
+  static const uint64_t mem = memory_limit();
   return mem;
 }
 

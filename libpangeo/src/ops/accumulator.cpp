@@ -1,5 +1,9 @@
 #include "accumulator.hpp"
 
+#include <sys/mman.h>
+
+#include <cstdint>
+
 namespace pangeo {
 
 unsigned Accumulator::fields_for(const OpSpec& op, bool weighted) {
@@ -13,13 +17,34 @@ unsigned Accumulator::fields_for(const OpSpec& op, bool weighted) {
   }
 }
 
+namespace {
+// `v` with room for `cells` values, a new buffer asked to be backed by huge pages (its
+// whole 2 MiB pages): a climatology's field is tens of MiB written once, and faulting it
+// in 4 KiB pages cost more than filling it (the kernel ignores the advice where it has no
+// transparent huge pages).
+void reserve_fresh(std::vector<double>& v, size_t cells) {
+  if (v.capacity() >= cells) return;
+  std::vector<double>().swap(v);
+  v.reserve(cells);
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  const uintptr_t first = (reinterpret_cast<uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t last = reinterpret_cast<uintptr_t>(v.data() + cells) & ~(kHuge - 1);
+  if (last > first) (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+}  // namespace
+
 void Accumulator::init_fields(size_t cells, const OpSpec& op, unsigned fields) {
   op_ = op;
   weighted_ = fields & kWeights;
+  reserve_fresh(n, cells);
   n.assign(cells, 0);
   auto keep = [&](std::vector<double>& v, unsigned bit, double init) {
-    if (fields & bit) v.assign(cells, init);
-    else v.clear();
+    if (!(fields & bit)) {
+      v.clear();
+      return;
+    }
+    reserve_fresh(v, cells);
+    v.assign(cells, init);
   };
   keep(nans, kNans, 0);
   keep(sum, kSum, 0);
