@@ -38,6 +38,26 @@ xarray_mean() { $PY -c "import xarray as xr; print(repr(float(xr.open_dataset('$
   ls "$PREFIX"/lib*/cmake/pangeo/pangeoConfig.cmake
 }
 
+@test "library search paths: no empty or relative RUNPATH entry (the loader would search the working directory)" {
+  # The tools carry $ORIGIN/../lib; the library needs none (its dependencies are in the
+  # system's directories).
+  for f in "$SRC"/build/lib/libpangeo.so.0 "$PREFIX"/lib*/libpangeo.so.0 "$SRC"/build/bin/pg-* "$PREFIX"/bin/pg-*; do
+    rp=$(objdump -p "$f" | awk '$1 == "RUNPATH" || $1 == "RPATH" {print $2}')
+    case "$f" in *libpangeo*) [ -z "$rp" ] || { echo "$f: RUNPATH $rp"; false; } ;; esac
+    [ -n "$rp" ] || continue
+    IFS=: read -ra parts <<<"$rp:x"
+    for p in "${parts[@]:0:${#parts[@]}-1}"; do
+      [[ "$p" == /* || "$p" == '$ORIGIN'* ]] || { echo "$f: RUNPATH entry '$p' in '$rp'"; false; }
+    done
+  done
+  # A library of the same name in the working directory is not loaded.
+  mkdir trap && cd trap && cp /usr/lib/x86_64-linux-gnu/libz.so.1 ./libz.so.1
+  LD_DEBUG=libs pg-info --version 2>"$BATS_TEST_TMPDIR/ld.log" >/dev/null
+  grep -q 'trying file=/' "$BATS_TEST_TMPDIR/ld.log"
+  run grep 'trying file=[^/]' "$BATS_TEST_TMPDIR/ld.log"
+  [ "$status" -eq 1 ] || { echo "$output"; false; }
+}
+
 @test "a program built against the installed library with pkg-config gives xarray's mean" {
   export PKG_CONFIG_PATH=$(dirname "$(ls "$PREFIX"/lib*/pkgconfig/pangeo.pc)")
   [ "$(pkg-config --modversion pangeo)" = 0.1.0 ]
