@@ -353,19 +353,37 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
   if (partial && partial->merging()) {
     // The largest nodes each part wrote, combined up to the root (depth first: a node
     // per tree level in memory), each combination spread over the threads by cells.
+    auto load = [&](Span s) -> Result<NodeResult> {
+      NodeResult r;
+      PG_ASSIGN_OR_RETURN(r.region, partial->get_node(wk.path, s.lo, s.hi, nbatch, op, weighted, r.acc));
+      if (!within(r.region, wk.map.out_len))
+        return corrupt("batches {}-{} of \"{}\" cover cells outside the output (a part of another input?)", s.lo, s.hi, wk.path);
+      return r;
+    };
     std::function<Result<NodeResult>(Span)> eval = [&](Span s) -> Result<NodeResult> {
       if (stop_requested().load(std::memory_order_relaxed)) return cancelled("interrupted");
-      if (partial->holds(s.lo, s.hi, nbatch)) {
-        NodeResult r;
-        PG_ASSIGN_OR_RETURN(r.region, partial->get_node(wk.path, s.lo, s.hi, nbatch, op, weighted, r.acc));
-        if (!within(r.region, wk.map.out_len))
-          return corrupt("batches {}-{} of \"{}\" cover cells outside the output (a part of another input?)", s.lo, s.hi, wk.path);
-        return r;
-      }
+      if (partial->holds(s.lo, s.hi, nbatch)) return load(s);
       if (s.hi - s.lo < 2) return internal_error("no part holds batch {} of {}", s.lo, nbatch);
-      PG_ASSIGN_OR_RETURN(NodeResult left, eval(Span{s.lo, s.mid()}));
-      PG_ASSIGN_OR_RETURN(NodeResult right, eval(Span{s.mid(), s.hi}));
-      return combine(std::move(left), right, op, weighted, &exec);
+      const Span halves[2] = {Span{s.lo, s.mid()}, Span{s.mid(), s.hi}};
+      NodeResult node[2];
+      if (resolve_threads(exec) > 1 && partial->holds(halves[0].lo, halves[0].hi, nbatch) &&
+          partial->holds(halves[1].lo, halves[1].hi, nbatch)) {
+        // Two stored nodes (two parts' results): read and decoded at once.
+        ExecOptions quiet = exec;
+        quiet.progress = nullptr;
+        PG_RETURN_IF_ERROR(run_tasks(
+            2,
+            [&](uint64_t k) -> Status {
+              PG_ASSIGN_OR_RETURN(node[k], load(halves[k]));
+              return Status::Ok();
+            },
+            nullptr, quiet));
+      } else {
+        for (int k = 0; k < 2; ++k) {
+          PG_ASSIGN_OR_RETURN(node[k], eval(halves[k]));
+        }
+      }
+      return combine(std::move(node[0]), node[1], op, weighted, &exec);
     };
     if (nbatch == 0) {
       finish(nullptr);
