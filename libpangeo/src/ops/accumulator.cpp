@@ -76,6 +76,17 @@ double Accumulator::finish(size_t c) const {
   }
 }
 
+void Accumulator::finish_run(size_t c, size_t run, double* out) const {
+  // The commonest case (a mean skipping NaN) without a choice per cell.
+  if ((op_.skipna || nans.empty()) && op_.op == ReduceOp::kMean && !weighted_) {
+    const double* cnt = n.data() + c;
+    const double* total = sum.data() + c;
+    for (size_t j = 0; j < run; ++j) out[j] = cnt[j] > 0 ? total[j] / cnt[j] : NAN;
+    return;
+  }
+  for (size_t j = 0; j < run; ++j) out[j] = finish(c + j);
+}
+
 double quantile_of(std::vector<double>& v, double q) {
   if (v.empty()) return NAN;
   double pos = q * double(v.size() - 1);

@@ -96,6 +96,8 @@ class Accumulator {
   }
   // The statistic of cell `c` (NaN where xarray gives NaN).
   double finish(size_t c) const;
+  // finish() of cells c .. c+run-1 into out[0 .. run-1].
+  void finish_run(size_t c, size_t run, double* out) const;
 
   // Per cell: valid values, and the optional fields (NaN or masked values: kNans).
   std::vector<double> n, nans, sum, sw, mean, m2, mn, mx;

@@ -348,7 +348,9 @@ Status accumulate_variable(DatasetReader& in, const Work& wk, const OpSpec& op, 
   auto finish = [&](const NodeResult* root) {
     const double none = Accumulator(1, op, weighted).finish(0);
     std::fill(final_values.begin(), final_values.end(), none);
-    if (root) for_each_region_cell(root->region, wk.map.out_len, [&](uint64_t t, uint64_t c) { final_values[t] = root->acc.finish(c); });
+    if (root)
+      for_each_region_run(root->region, wk.map.out_len,
+                          [&](uint64_t t, uint64_t c, uint64_t run) { root->acc.finish_run(c, run, &final_values[t]); });
   };
   if (partial && partial->merging()) {
     // The largest nodes each part wrote, combined up to the root (depth first: a node

@@ -34,14 +34,14 @@ Result<NdArray> read_region(const std::string& name, const DType& dtype, const S
   const ChunkGrid grid(shape, chunks);
   if (grid.rank() == 0) return fetch({}, Box{});
   PG_RETURN_IF_ERROR(check_region(name, dtype, shape, chunks, box, true));
-  NdArray out(dtype, box.count);
-  if (box.size() == 0) return out;
+  if (box.size() == 0) return NdArray(dtype, box.count);
   const Box touched = grid.chunks_touching(box);
-  if (touched.size() == 1) {  // one whole chunk: no copy
+  if (touched.size() == 1) {  // one whole chunk: no copy (and no region to fill first)
     Box full{Shape(grid.rank()), chunks};
     for (size_t d = 0; d < grid.rank(); ++d) full.start[d] = touched.start[d] * chunks[d];
     if (full == box) return fetch(touched.start, box);
   }
+  NdArray out(dtype, box.count);
   Status status;
   const bool direct = fetch_into && dtype.kind != DTypeKind::kString;
   grid.for_each_chunk_in(box, [&](const Shape& idx, const Box& cbox, const Box& part) {
