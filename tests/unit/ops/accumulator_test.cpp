@@ -44,8 +44,8 @@ TEST(Accumulator, SplitAndMergedEqualsWhole) {
   EXPECT_DOUBLE_EQ(counted.finish(0), mean.finish(0));
 }
 
-// merge_run (whole rows at once) gives the bits of merge() cell by cell, for every
-// statistic and field set, with empty cells (nothing or only NaN) on either side and
+// merge_run (whole rows at once) gives the bits of merge() cell by cell, and finish_run
+// those of finish(), for every statistic and field set, with empty cells (nothing or only NaN) on either side and
 // values of both signs, -0 and weights that make -0 products.
 TEST(Accumulator, RunMergesEqualCellMergesBitForBit) {
   const size_t cells = 9;
@@ -75,6 +75,16 @@ TEST(Accumulator, RunMergesEqualCellMergesBitForBit) {
           EXPECT_EQ(std::memcmp(&a, &b, sizeof a), 0) << int(o) << " weighted " << weighted << " cell " << c << ": " << a << " vs " << b;
         }
         EXPECT_EQ(by_cell.n, by_run.n);
+        // finish_run (a run of cells at once) gives finish()'s bits, from any first cell.
+        for (size_t first = 0; first < cells; ++first) {
+          std::vector<double> run(cells - first, 42.0);
+          by_run.finish_run(first, run.size(), run.data());
+          for (size_t j = 0; j < run.size(); ++j) {
+            const double a = by_run.finish(first + j);
+            EXPECT_EQ(std::memcmp(&a, &run[j], sizeof a), 0) << int(o) << " weighted " << weighted << " skipna " << skipna
+                                                             << " cell " << first + j << ": " << a << " vs " << run[j];
+          }
+        }
       }
 }
 
