@@ -20,6 +20,9 @@ class Codec {
   // The numcodecs configuration ({"id": ..., ...}) that recreates this codec.
   virtual Json config() const = 0;
   virtual Result<Bytes> encode(const Bytes& in) const = 0;
+  // encode() of the `n` bytes at `data` (compressors that read straight from there save
+  // copying them into a Bytes first).
+  virtual Result<Bytes> encode_from(const uint8_t* data, size_t n) const;
   // `limit` bounds the decoded size: a decoder stops, with a kCorrupt error, as soon as its
   // output would pass it (a chunk's size is known, so a small chunk that claims or inflates
   // to gigabytes is refused before they are allocated). 0: no bound is known, and

@@ -334,13 +334,14 @@ class BloscCodec final : public Codec {
   Json config() const override {
     return {{"id", "blosc"}, {"cname", cname_}, {"clevel", clevel_}, {"shuffle", shuffle_}, {"blocksize", blocksize_}};
   }
-  Result<Bytes> encode(const Bytes& in) const override {
+  Result<Bytes> encode(const Bytes& in) const override { return encode_from(in.data(), in.size()); }
+  Result<Bytes> encode_from(const uint8_t* data, size_t size) const override {
     // numcodecs' AUTOSHUFFLE (-1): bit shuffle for 1-byte items, byte shuffle otherwise.
     int shuffle = shuffle_ >= 0 ? shuffle_ : (typesize_ == 1 ? BLOSC_BITSHUFFLE : BLOSC_SHUFFLE);
     // Compressed into a reused per-thread buffer: no clearing of a chunk-sized one each time.
     thread_local Bytes buffer;
-    if (buffer.size() < in.size() + BLOSC_MAX_OVERHEAD) buffer.resize(in.size() + BLOSC_MAX_OVERHEAD);
-    int n = blosc_compress_ctx(clevel_, shuffle, typesize_, in.size(), in.data(), buffer.data(), buffer.size(),
+    if (buffer.size() < size + BLOSC_MAX_OVERHEAD) buffer.resize(size + BLOSC_MAX_OVERHEAD);
+    int n = blosc_compress_ctx(clevel_, shuffle, typesize_, size, data, buffer.data(), buffer.size(),
                                cname_.c_str(), size_t(blocksize_), 1);
     if (n <= 0) return internal_error("blosc: compression failed ({})", n);
     Bytes out(buffer.begin(), buffer.begin() + n);

@@ -31,9 +31,7 @@ const Codec& packer() {
 }
 
 Status put_doubles(Store& store, const std::string& key, const std::vector<double>& v) {
-  Bytes raw(v.size() * sizeof(double));
-  if (!v.empty()) std::memcpy(raw.data(), v.data(), raw.size());
-  PG_ASSIGN_OR_RETURN(Bytes packed, packer().encode(raw));
+  PG_ASSIGN_OR_RETURN(Bytes packed, packer().encode_from(reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(double)));
   return store.put(key, packed);
 }
 

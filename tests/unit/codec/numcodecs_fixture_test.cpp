@@ -115,6 +115,9 @@ TEST(Codecs, RoundTripEveryCodec) {
     auto enc = (*codec)->encode(data);
     ASSERT_TRUE(enc.ok()) << spec;
     EXPECT_LT(enc->size(), data.size()) << spec;
+    auto from = (*codec)->encode_from(data.data(), data.size());  // the same bytes, read in place
+    ASSERT_TRUE(from.ok()) << spec;
+    EXPECT_TRUE(*from == *enc) << spec;
     auto dec = (*codec)->decode(*enc, data.size());
     ASSERT_TRUE(dec.ok()) << spec;
     EXPECT_TRUE(*dec == data) << spec;
