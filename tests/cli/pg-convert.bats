@@ -44,6 +44,17 @@ assert c=={'id':'blosc','cname':'lz4','clevel':5,'shuffle':1,'blocksize':0}, c"
   [ -f n.zarr/.zgroup ]
 }
 
+@test "a .zmetadata cut short is passed over: the store reads from its arrays' own metadata" {
+  pg-convert "$FIX/sst.nc" -o a.zarr --chunks time=12
+  pg-convert a.zarr -o whole.nc
+  : > a.zarr/.zmetadata
+  pg-convert a.zarr -o empty.nc
+  printf '{"metadata": {".zgroup": {"zarr_fo' > a.zarr/.zmetadata
+  pg-convert a.zarr -o cut.nc
+  cmp <(ncdump whole.nc | tail -n +2) <(ncdump empty.nc | tail -n +2)
+  cmp <(ncdump whole.nc | tail -n +2) <(ncdump cut.nc | tail -n +2)
+}
+
 @test "-v keeps a variable and its coordinates; --drop removes" {
   pg-convert "$FIX/sst.nc" -o v.zarr -v sst
   [ -d v.zarr/sst ] && [ -d v.zarr/time ] && [ -d v.zarr/lat ]

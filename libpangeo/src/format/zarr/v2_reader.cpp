@@ -57,15 +57,23 @@ class ZarrV2Reader final : public DatasetReader {
 
   Status open() {
     PG_ASSIGN_OR_RETURN(auto zmeta, store_->get(".zmetadata"));
+    Status unreadable;
     if (zmeta) {
-      PG_ASSIGN_OR_RETURN(Json j, parse_metadata_json(*zmeta, ".zmetadata"));
-      if (j.contains("metadata") && j["metadata"].is_object()) {
-        meta_ = j["metadata"];
+      // Consolidated metadata is a copy of the arrays' own: one that cannot be read (cut
+      // short by a writer that died on a store without atomic writes) is passed over and
+      // the store read as zarr.open reads it, from .zgroup/.zarray/.zattrs.
+      auto j = parse_metadata_json(*zmeta, ".zmetadata");
+      if (j.ok() && j->contains("metadata") && (*j)["metadata"].is_object()) {
+        meta_ = std::move((*j)["metadata"]);
         consolidated_ = true;
       }
+      if (!j.ok()) unreadable = j.status();
     }
     if (!consolidated_) {
-      PG_ASSIGN_OR_RETURN(auto keys, store_->list(""));
+      auto listed = store_->list("");
+      // A store that cannot be listed (plain https://) has nothing else to go by.
+      if (!listed.ok()) return unreadable.ok() ? listed.status() : unreadable;
+      const auto& keys = *listed;
       meta_ = Json::object();
       for (const auto& k : keys) {
         auto base = k.substr(k.rfind('/') == std::string::npos ? 0 : k.rfind('/') + 1);
@@ -81,7 +89,7 @@ class ZarrV2Reader final : public DatasetReader {
       return Status::Ok();
     }
     // The caller names the location.
-    if (!meta_.contains(".zgroup")) return invalid_argument("not a Zarr store (no .zgroup or .zarray)");
+    if (!meta_.contains(".zgroup")) return unreadable.ok() ? invalid_argument("not a Zarr store (no .zgroup or .zarray)") : unreadable;
     return load_group(root_, "");
   }
 

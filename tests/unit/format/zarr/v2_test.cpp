@@ -127,6 +127,28 @@ TEST(ZarrV2, WriteThenReadRoundTrip) {
   EXPECT_EQ(r->root().vars[0].dims, (std::vector<std::string>{"a", "b"}));
 }
 
+TEST(ZarrV2, UnreadableConsolidatedMetadataFallsBackToTheArrays) {
+  // .zmetadata cut short (or empty) by a writer that died mid-write: the store reads from
+  // .zgroup/.zarray/.zattrs, which hold the truth (here a longer array than the copy).
+  for (std::string zmeta : {std::string(), std::string(R"({"metadata": {".zgroup": {"zarr_fo)")}) {
+    auto store = std::make_shared<MemoryStore>();
+    Group g;
+    Variable v = five_by_seven(DTypeKind::kInt16, Json{{"id", "zstd"}, {"level", 1}});
+    g.vars.push_back(v);
+    NdArray all(v.dtype, v.shape);
+    for (size_t i = 0; i < all.size(); ++i) all.data<int16_t>()[i] = int16_t(i);
+    ASSERT_TRUE(written(store, g, all));
+    ASSERT_TRUE(store->put(".zmetadata", Bytes(zmeta.begin(), zmeta.end())).ok());
+    auto r = open_zarr(store, "");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ((*r)->root().vars.size(), 1u);
+    EXPECT_EQ((*r)->root().vars[0].shape, v.shape);
+    auto back = (*r)->read("x", Box{{0, 0}, v.shape});
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->data<int16_t>()[34], 34);
+  }
+}
+
 TEST(ZarrV2, CorruptChunkNamesTheChunk) {
   auto store = std::make_shared<MemoryStore>();
   std::string za = R"({"chunks":[4],"compressor":{"id":"zlib","level":1},"dtype":"<f4","fill_value":0,"filters":null,"order":"C","shape":[8],"zarr_format":2})";
