@@ -36,23 +36,22 @@ void reserve_fresh(std::vector<double>& v, size_t cells) {
 void Accumulator::init_fields(size_t cells, const OpSpec& op, unsigned fields) {
   op_ = op;
   weighted_ = fields & kWeights;
-  reserve_fresh(n, cells);
-  n.assign(cells, 0);
-  auto keep = [&](std::vector<double>& v, unsigned bit, double init) {
-    if (!(fields & bit)) {
+  auto keep = [&](std::vector<double>& v, bool wanted, double init) {
+    if (!wanted) {
       v.clear();
       return;
     }
     reserve_fresh(v, cells);
     v.assign(cells, init);
   };
-  keep(nans, kNans, 0);
-  keep(sum, kSum, 0);
-  keep(sw, kWeights, 0);
-  keep(mean, kMoments, 0);
-  keep(m2, kMoments, 0);
-  keep(mn, kMin, INFINITY);
-  keep(mx, kMax, -INFINITY);
+  keep(n, true, 0);
+  keep(nans, fields & kNans, 0);
+  keep(sum, fields & kSum, 0);
+  keep(sw, fields & kWeights, 0);
+  keep(mean, fields & kMoments, 0);
+  keep(m2, fields & kMoments, 0);
+  keep(mn, fields & kMin, INFINITY);
+  keep(mx, fields & kMax, -INFINITY);
 }
 
 double Accumulator::finish(size_t c) const {
