@@ -116,6 +116,26 @@ misused() {
   [ -z "$(ls -A . | grep pgtmp || true)" ]
 }
 
+@test "an output that cannot be written is refused before any data is read" {
+  pg-convert "$FIX/sst.nc" -o s.zarr --chunks time=12
+  for f in s.zarr/sst/*; do printf garbage > "$f"; done  # reading them would fail
+  touch taken.nc
+  for run_tool in "pg-reduce s.zarr --dim time --op median" "pg-groupby s.zarr --by time.month" \
+                  "pg-reduce s.zarr --op max --rolling time=3"; do
+    run $run_tool -o taken.nc
+    assert_one_line_error 1
+    [[ "$output" == *"taken.nc: output exists"* ]] || { echo "$run_tool: $output"; return 1; }
+    run $run_tool -o missing/o.nc
+    assert_one_line_error 1
+    [[ "$output" == *"missing: no such directory"* ]] || { echo "$run_tool: $output"; return 1; }
+  done
+  run pg-reduce s.zarr --dim time -o s.zarr
+  assert_one_line_error 1
+  [[ "$output" == *"same as an input"* ]]
+  [ ! -s taken.nc ]
+  [ "$(ls -A)" = "$(printf 's.zarr\ntaken.nc')" ]
+}
+
 @test "selections read only the chunks they touch" {
   pg-convert "$FIX/sst.nc" -o s.zarr --chunks time=12,lat=6,lon=12
   # Damage every chunk outside the box: the selection must not read them.

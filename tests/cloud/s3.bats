@@ -155,6 +155,12 @@ verify_store() {  # $1 local store, $2 s3 url: every object there and equal, not
   port=$(start_proxy --fail 0 --drop 0 --slow 0 --log puts.log)
   pg-convert --endpoint-url "http://127.0.0.1:$port" "$FIX/sst.nc" -o s3://bucket/direct.zarr -O --compressor zstd:1
   check_metadata_last puts.log
+  # pg-reduce refuses the taken store before it reads its input (whose chunks cannot be read here).
+  pg-convert "$FIX/sst.nc" -o bad.zarr --chunks time=12
+  for f in bad.zarr/sst/*; do printf garbage > "$f"; done
+  run pg-reduce --endpoint-url "$E" bad.zarr --dim time -o s3://bucket/direct.zarr
+  assert_one_line_error 1
+  [[ "$output" == *"s3://bucket/direct.zarr: output exists"* ]]
 }
 
 @test "gs:// through the XML API with HMAC keys, and plain HTTP reads of a consolidated store" {

@@ -176,6 +176,13 @@ pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std
   return pangeo::write_dataset(result, req).status();
 }
 
+pangeo::Status check_output(const std::vector<std::string>& inputs, const CommonOptions& common, const OutputOptions& out) {
+  pangeo::ConvertRequest req;
+  apply_common(req, inputs, common);
+  req.format = out.format;
+  return pangeo::check_output(req);
+}
+
 void add_partition_options(CLI::App& app, PartitionOptions& p) {
   p.part_option = add_spec_option(
       app, "--part", p.part, parse_part_option,
@@ -193,6 +200,7 @@ pangeo::Status run_merge(const std::string& command, const std::vector<std::stri
   PG_ASSIGN_OR_RETURN(std::string made_by, pangeo::partial_command(partials, common.cloud));
   if (made_by != command)
     return pangeo::invalid_argument("{}: partial results of pg-{}, not pg-{}", partials[0], made_by, command);
+  PG_RETURN_IF_ERROR(check_output(partials, common, out));
   std::vector<std::string> inputs;
   PG_ASSIGN_OR_RETURN(auto result, pangeo::merge_parts(partials, common.cloud, exec, &inputs));
   std::vector<std::string> guarded = inputs;
@@ -205,6 +213,9 @@ bool under_mpi() { return pangeo::Collective::world().active(); }
 pangeo::Status run_mpi_parts(const std::vector<std::string>& inputs, const CommonOptions& common, const OutputOptions& out,
                              const std::function<pangeo::Status(const pangeo::PartRequest&)>& part_run) {
   auto& world = pangeo::Collective::world();
+  const pangeo::Status writable = world.rank() == 0 ? check_output(inputs, common, out) : pangeo::Status::Ok();
+  if (!world.all_ok(writable.ok()))
+    return writable.ok() ? pangeo::Status(pangeo::ErrorCode::kInternal, "rank 0 failed") : writable;
   auto mine = std::make_shared<pangeo::MemoryStore>();
   pangeo::PartRequest req;
   req.inputs = inputs;

@@ -81,6 +81,11 @@ pangeo::Status write_region_of(pangeo::DatasetReader& in, const std::string& out
 pangeo::Status write_result(pangeo::DatasetReader& result, const std::vector<std::string>& inputs,
                             const CommonOptions& common, const OutputOptions& out, const pangeo::ExecOptions& exec);
 
+// What writing `common.output` would refuse (it exists, it is an input, its directory is
+// missing...), checked before the work that precedes the write (a reduction is computed
+// whole before it is written).
+pangeo::Status check_output(const std::vector<std::string>& inputs, const CommonOptions& common, const OutputOptions& out);
+
 // --part and --merge (pg-reduce, pg-groupby).
 struct PartitionOptions {
   std::optional<pangeo::Part> part;

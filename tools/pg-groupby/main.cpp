@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
                                {by, resample, app.get_option("--anomaly"), app.get_option("--op"), app.get_option("--ddof"),
                                 app.get_option("--no-skipna")});
     if (!by->count() && !resample->count()) return pgtool::usage_error("give --by or --resample");
+    if (!parts.part && !pgtool::under_mpi()) PG_RETURN_IF_ERROR(pgtool::check_output(inputs, common, out));
     g.op.ddof = ddof;
     g.op.skipna = !no_skipna;
     PG_ASSIGN_OR_RETURN(g.exec, pgtool::exec_options(common, "groupby"));

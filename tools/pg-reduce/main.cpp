@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
                                {dim, roll, app.get_option("--op"), app.get_option("--weights"), app.get_option("--ddof"),
                                 app.get_option("--no-skipna")});
     if (!roll->count() && !dim->count()) return pgtool::usage_error("give --dim or --rolling");
+    if (!parts.part && !pgtool::under_mpi()) PG_RETURN_IF_ERROR(pgtool::check_output(inputs, common, out));
     spec.ddof = ddof;
     spec.skipna = !no_skipna;
     PG_ASSIGN_OR_RETURN(auto exec, pgtool::exec_options(common, "reduce"));

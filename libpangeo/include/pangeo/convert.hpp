@@ -82,6 +82,10 @@ struct ConvertRequest {
   CloudOptions cloud;  // remote inputs and outputs
 };
 Result<ConvertPlan> convert_dataset(const ConvertRequest& request);
+// What write_dataset would refuse about request.output, checked before any work: no output,
+// an unknown format, the output is an input, it exists (without overwrite), its directory
+// is missing, an object store holding objects.
+Status check_output(const ConvertRequest& request);
 // The second half of convert_dataset: writes an opened (or derived) dataset to
 // request.output; request.inputs are only checked against the output path.
 Result<ConvertPlan> write_dataset(DatasetReader& in, const ConvertRequest& request);

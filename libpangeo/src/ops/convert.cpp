@@ -263,6 +263,44 @@ Status run_convert(DatasetReader& in_ref, const ConvertPlan& plan, DatasetWriter
 
 namespace pangeo {
 
+namespace {
+bool remote_output(const std::string& output) {
+  return output.find("://") != std::string::npos && output.rfind("file://", 0) != 0;
+}
+
+// An object store may take the output when it holds nothing, or when -O is given: the
+// number of objects to clear first. Objects without metadata are what an interrupted run
+// left: replaced with -O, refused without.
+Result<size_t> check_remote_output(const std::shared_ptr<Store>& remote, const ConvertRequest& req) {
+  PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
+  if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
+  PG_ASSIGN_OR_RETURN(std::vector<std::string> old_keys, remote->list(""));
+  if (!old_keys.empty() && !req.overwrite)
+    return already_exists("{}: holds {} objects but no dataset (an interrupted run?); -O replaces them", req.output,
+                          old_keys.size());
+  return old_keys.size();
+}
+}  // namespace
+
+Status check_output(const ConvertRequest& req) {
+  if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
+  PG_RETURN_IF_ERROR(output_format_for(req.output, req.format).status());
+  if (req.output == "-") return Status::Ok();
+  PG_RETURN_IF_ERROR(check_output_is_not_an_input(req.output, req.inputs));
+  if (remote_output(req.output)) {
+    PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output, req.cloud));
+    return check_remote_output(remote, req).status();
+  }
+  namespace fs = std::filesystem;
+  const fs::path target(req.output.rfind("file://", 0) == 0 ? req.output.substr(7) : req.output);
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(target, ec)) && !req.overwrite)
+    return already_exists("{}: output exists (use -O to overwrite)", target.string());
+  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  if (!fs::is_directory(parent, ec)) return not_found("{}: no such directory", parent.string());
+  return Status::Ok();
+}
+
 Result<ConvertPlan> convert_dataset(const ConvertRequest& req) {
   if (req.output.empty()) return invalid_argument("no output given (-o PATH)");
   PG_RETURN_IF_ERROR(output_format_for(req.output, req.format).status());
@@ -288,7 +326,7 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     PG_RETURN_IF_ERROR(tar->finish());
     return plan;
   }
-  if (req.output.find("://") != std::string::npos && req.output.rfind("file://", 0) != 0) {
+  if (remote_output(req.output)) {
     // Object storage: no rename to make the output atomic, so metadata goes last.
     if (format != OutputFormat::kZarr) return unsupported("{}: remote outputs are Zarr stores", req.output);
     PG_ASSIGN_OR_RETURN(ConvertPlan plan, plan_convert(*in, format, req.options));
@@ -298,17 +336,11 @@ Result<ConvertPlan> write_dataset(DatasetReader& in_ref, const ConvertRequest& r
     const bool lead = !req.options.share || req.options.share->index == 0;
     auto agreed = [&](const Status& s) { return req.options.agree ? req.options.agree(s) : s; };
     auto check_and_clear = [&]() -> Status {
-      PG_ASSIGN_OR_RETURN(bool exists, store_holds_dataset(remote));
-      if (exists && !req.overwrite) return already_exists("{}: output exists (use -O to overwrite)", req.output);
+      PG_ASSIGN_OR_RETURN(size_t old_keys, check_remote_output(remote, req));
       // Replacing a store: the old one goes first, metadata first. New chunks written under
       // old metadata would read as a mix if the run died, and old chunks left beside new
-      // metadata could be read as data where the new store has none. Objects without
-      // metadata are what an interrupted run left: replaced with -O, refused without.
-      PG_ASSIGN_OR_RETURN(std::vector<std::string> old_keys, remote->list(""));
-      if (!old_keys.empty() && !req.overwrite)
-        return already_exists("{}: holds {} objects but no dataset (an interrupted run?); -O replaces them", req.output,
-                              old_keys.size());
-      if (!old_keys.empty()) PG_RETURN_IF_ERROR(clear_store(*remote).with_context(req.output));
+      // metadata could be read as data where the new store has none.
+      if (old_keys) PG_RETURN_IF_ERROR(clear_store(*remote).with_context(req.output));
       return Status::Ok();
     };
     PG_RETURN_IF_ERROR(agreed(lead ? check_and_clear() : Status::Ok()));

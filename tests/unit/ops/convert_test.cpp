@@ -3,6 +3,12 @@
 #include "pangeo/convert.hpp"
 #include "pangeo/format.hpp"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 using namespace pangeo;
 
 TEST(Convert, DefaultChunksKeepTrailingDimensionsWhole) {
@@ -43,4 +49,28 @@ TEST(Convert, SelectVariablesKeepsNeededCoordinates) {
   auto dropped = select_variables(g, {}, {"other"});
   EXPECT_EQ(dropped->vars.size(), 4u);
   EXPECT_FALSE(select_variables(g, {"nope"}, {}).ok());
+}
+
+TEST(Convert, CheckOutputRefusesWhatTheWriteWouldRefuse) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("pg-check-output-{}", ::getpid());
+  fs::create_directories(dir);
+  ConvertRequest req;
+  req.inputs = {(dir / "in.zarr").string()};
+  auto code = [&](const std::string& output) {
+    req.output = output;
+    return check_output(req).code();
+  };
+  EXPECT_EQ(code(""), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code((dir / "out.txt").string()), ErrorCode::kInvalidArgument);   // no format from the name
+  EXPECT_EQ(code((dir / "in.zarr").string()), ErrorCode::kInvalidArgument);   // an input
+  EXPECT_EQ(code((dir / "no" / "o.nc").string()), ErrorCode::kNotFound);      // no such directory
+  EXPECT_TRUE(check_output((req.output = (dir / "o.nc").string(), req)).ok());
+  EXPECT_TRUE(check_output((req.output = "-", req)).ok());
+  std::ofstream((dir / "o.nc").string()) << "x";
+  EXPECT_EQ(code((dir / "o.nc").string()), ErrorCode::kAlreadyExists);
+  req.overwrite = true;
+  EXPECT_TRUE(check_output(req).ok());
+  EXPECT_TRUE(fs::exists(dir / "o.nc"));  // checked, not touched
+  fs::remove_all(dir);
 }
