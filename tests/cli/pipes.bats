@@ -149,3 +149,13 @@ PY
   [ ! -e big.zarr ]
   [ -z "$(ls -A . | grep pgtmp || true)" ]
 }
+
+@test "started by an MPI launcher as a rank other than 0, a tool that does not split its work leaves at once" {
+  # (the launcher's environment alone: no launcher needed to check it)
+  run env OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=2 pg-info "$FIX/sst.nc"
+  [ "$status" -eq 0 ] && [ -z "$output" ]
+  run env PMI_RANK=2 PMI_SIZE=3 pg-select "$FIX/sst.nc" --isel time=0 -o s.nc
+  [ "$status" -eq 0 ] && [ -z "$output" ] && [ ! -e s.nc ]
+  run env OMPI_COMM_WORLD_RANK=0 OMPI_COMM_WORLD_SIZE=2 pg-info "$FIX/sst.nc"
+  [ "$status" -eq 0 ] && [[ "$output" == *"Dimensions:"* ]]
+}

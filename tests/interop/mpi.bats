@@ -59,3 +59,19 @@ xr.testing.assert_allclose(want, xr.open_dataset('clim3.nc').sst)
   [[ "$output" == *"pg-reduce: error: missing.zarr"* ]]
   [ ! -e x.nc ]
 }
+
+@test "mpirun -n 3 pg-select, pg-info, pg-plot: rank 0 does the work, once; its failure is the job's" {
+  pg-select "$BIG/sst.zarr" --sel lat=-30:30 --isel time=0:24 -o one.nc
+  mpi3 pg-select "$BIG/sst.zarr" --sel lat=-30:30 --isel time=0:24 -o mpi.nc
+  same_bits one.nc mpi.nc
+  pg-info "$BIG/sst.zarr" --json > one.json
+  mpi3 pg-info "$BIG/sst.zarr" --json > mpi.json
+  cmp one.json mpi.json
+  mpi3 pg-plot "$BIG/sst.zarr" --isel time=0 -o map.png
+  [ "$(head -c 4 map.png | tail -c 3)" = PNG ]
+  run mpi3 pg-select missing.zarr --isel time=0 -o never.nc
+  [ "$status" -ne 0 ]
+  [ "$(printf '%s\n' "$output" | grep -c 'pg-select: error: missing.zarr')" -eq 1 ]
+  [ ! -e never.nc ]
+  [ -z "$(ls -A | grep pgtmp)" ]
+}

@@ -446,7 +446,10 @@ int usage_exit(const std::string& tool, const CLI::ParseError& e) {
 }
 }  // namespace
 
-int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body) {
+int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body,
+             bool splits_under_mpi) {
+  const pangeo::Part launched = pangeo::launcher_rank();
+  if (launched.index != 0 && !(splits_under_mpi && pangeo::Collective::available())) return 0;
   // Made only when asked for: it initialises HDF5 (~1.5 ms at start and again at exit).
   app.set_version_flag("--version", std::function<std::string()>([tool] { return pangeo::version_report(tool); }));
   try {

@@ -58,5 +58,5 @@ int main(int argc, char** argv) {
     if (req.dry_run) pgtool::print_out(pangeo::format_plan(plan, common.json));
     else if (common.json) pgtool::print_out(pangeo::format_plan(plan, true));
     return pangeo::Status::Ok();
-  });
+  }, true);
 }

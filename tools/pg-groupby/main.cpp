@@ -49,5 +49,5 @@ int main(int argc, char** argv) {
     PG_ASSIGN_OR_RETURN(std::shared_ptr<pangeo::DatasetReader> in, pangeo::open_inputs(inputs, common.cloud));
     PG_ASSIGN_OR_RETURN(auto result, pangeo::groupby_dataset(in, g));
     return pgtool::write_result(*result, inputs, common, out, g.exec);
-  });
+  }, true);
 }

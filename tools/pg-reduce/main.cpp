@@ -69,5 +69,5 @@ int main(int argc, char** argv) {
       PG_ASSIGN_OR_RETURN(result, pangeo::reduce_dataset(in, r));
     }
     return pgtool::write_result(*result, inputs, common, out, exec);
-  });
+  }, true);
 }

@@ -34,4 +34,10 @@ Result<Part> parse_part(const std::string& text);
 Result<Part> part_from_environment(const std::function<std::string(const std::string&)>& env);
 Result<Part> part_from_environment();
 
+// The rank an MPI launcher gave this process, of how many it started
+// (OMPI_COMM_WORLD_RANK/SIZE, PMI_RANK/PMI_SIZE, PMIX_RANK with PMIX_SIZE or PMI_SIZE),
+// read from the environment whether or not MPI is used; 0 of 1 when no launcher started it.
+Part launcher_rank(const std::function<std::string(const std::string&)>& env);
+Part launcher_rank();
+
 }  // namespace pangeo

@@ -1,5 +1,7 @@
 #include "pangeo/collective.hpp"
 
+#include "pangeo/partition.hpp"
+
 #include <cstdlib>
 #include <string>
 
@@ -10,15 +12,6 @@
 #endif
 
 namespace pangeo {
-
-namespace {
-// Launchers tell their processes how many they started.
-uint64_t launched_size() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"})
-    if (const char* v = std::getenv(name); v && *v) return std::strtoull(v, nullptr, 10);
-  return 1;
-}
-}  // namespace
 
 bool Collective::available() {
 #ifdef PANGEO_HAVE_MPI
@@ -32,7 +25,7 @@ Collective& Collective::world() {
   static Collective* w = [] {
     auto* c = new Collective();
 #ifdef PANGEO_HAVE_MPI
-    if (launched_size() > 1) {
+    if (launcher_rank().count > 1) {
       int provided = 0;
       MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
       int r = 0, n = 1;

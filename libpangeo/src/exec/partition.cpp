@@ -60,11 +60,29 @@ Result<Part> part_from_environment(const std::function<std::string(const std::st
       "or an MPI launcher)");
 }
 
-Result<Part> part_from_environment() {
-  return part_from_environment([](const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    return std::string(v ? v : "");
-  });
+namespace {
+std::string getenv_or_empty(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return std::string(v ? v : "");
 }
+}  // namespace
+
+Result<Part> part_from_environment() { return part_from_environment(getenv_or_empty); }
+
+Part launcher_rank(const std::function<std::string(const std::string&)>& env) {
+  const char* names[][3] = {{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", ""},
+                            {"PMI_RANK", "PMI_SIZE", ""},
+                            {"PMIX_RANK", "PMIX_SIZE", "PMI_SIZE"}};
+  for (const auto& n : names) {
+    auto i = whole_number(env(n[0]), n[0]);
+    if (!i.ok()) continue;
+    auto count = whole_number(env(n[1]), n[1]);
+    if (!count.ok() && *n[2]) count = whole_number(env(n[2]), n[2]);
+    if (count.ok() && *i < *count) return Part{*i, *count};
+  }
+  return Part{};
+}
+
+Part launcher_rank() { return launcher_rank(getenv_or_empty); }
 
 }  // namespace pangeo

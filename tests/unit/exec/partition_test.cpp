@@ -56,3 +56,22 @@ TEST(Partition, FromSchedulersAndLaunchers) {
   ASSERT_FALSE(bad.ok());
   EXPECT_FALSE(with({}).ok());
 }
+
+TEST(Partition, LauncherRank) {
+  auto with = [](std::map<std::string, std::string> vars) {
+    return launcher_rank([vars](const std::string& k) {
+      auto it = vars.find(k);
+      return it == vars.end() ? std::string() : it->second;
+    });
+  };
+  auto same = [](const Part& p, uint64_t index, uint64_t count) { return p.index == index && p.count == count; };
+  EXPECT_TRUE(same(with({}), 0, 1));
+  EXPECT_TRUE(same(with({{"OMPI_COMM_WORLD_RANK", "2"}, {"OMPI_COMM_WORLD_SIZE", "3"}}), 2, 3));
+  EXPECT_TRUE(same(with({{"PMI_RANK", "1"}, {"PMI_SIZE", "4"}}), 1, 4));
+  EXPECT_TRUE(same(with({{"PMIX_RANK", "3"}, {"PMIX_SIZE", "5"}}), 3, 5));
+  EXPECT_TRUE(same(with({{"PMIX_RANK", "1"}, {"PMI_SIZE", "2"}}), 1, 2));
+  // A scheduler's array index is not a launcher's rank; nonsense is no launcher.
+  EXPECT_TRUE(same(with({{"SLURM_ARRAY_TASK_ID", "5"}, {"SLURM_ARRAY_TASK_COUNT", "8"}}), 0, 1));
+  EXPECT_TRUE(same(with({{"OMPI_COMM_WORLD_RANK", "3"}, {"OMPI_COMM_WORLD_SIZE", "3"}}), 0, 1));
+  EXPECT_TRUE(same(with({{"OMPI_COMM_WORLD_RANK", "x"}, {"OMPI_COMM_WORLD_SIZE", "3"}}), 0, 1));
+}
