@@ -2,6 +2,7 @@
 // every CF calendar (CF 1.11 sections 2.5.1, 4.4, 8.1).
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,17 +14,33 @@ namespace pangeo {
 // netCDF's default fill value of a numeric type (netcdf.h NC_FILL_*); none for bytes.
 std::optional<double> netcdf_default_fill(const DType& d);
 
-// Masking (_FillValue, missing_value) and unpacking (scale_factor, add_offset). A CF time
-// variable without _FillValue also masks netCDF's default fill of its type.
+// The type of a variable's values as xarray sees them before masking and unpacking: the
+// stored type, or its unsigned (signed) twin where _Unsigned is "true" ("false"), the
+// netCDF-3 way of storing unsigned integers (xarray's UnsignedIntegerCoder).
+DType unsigned_view(const Variable& v);
+
+// The type xarray decodes a variable to (xarray 2023.01's CF coders, in their order):
+// _Unsigned; a mask where _FillValue or missing_value holds a value other than NaN
+// (integers of up to 2 bytes become float32, wider ones float64); then scale_factor or
+// add_offset (floats of up to 4 bytes become float32, integers of up to 2 bytes float32
+// without add_offset, all else float64). Times are not decoded here.
+DType decoded_dtype(const Variable& v);
+
+// Masking (_FillValue, missing_value) and unpacking (scale_factor, add_offset), after
+// _Unsigned. A CF time variable without _FillValue also masks netCDF's default fill of its
+// type.
 class MaskAndScale {
  public:
   explicit MaskAndScale(const Variable& v);
   // The decoded value of stored element i of `raw` (NaN when masked).
   double decode(const NdArray& raw, size_t i) const {
     double x = raw.as_double(i);
+    if (twin_bits_) x = twin(x);
     if (masks(x)) return std::numeric_limits<double>::quiet_NaN();
     return x * scale_ + offset_;
   }
+  // Whether stored values are read as their _Unsigned twin type.
+  bool reinterprets() const { return twin_bits_ != 0; }
   bool masks(double x) const {
     for (double f : fills_)
       if (x == f || (f != f && x != x)) return true;
@@ -37,8 +54,15 @@ class MaskAndScale {
   void decode_all(const NdArray& raw, std::vector<double>& out) const;
 
  private:
+  // A stored value as the twin type reads it (two's complement of twin_bits_ bits).
+  double twin(double x) const {
+    const double span = std::ldexp(1.0, twin_bits_);
+    return twin_signed_ ? (x >= span / 2 ? x - span : x) : (x < 0 ? x + span : x);
+  }
   std::vector<double> fills_;
   double scale_ = 1.0, offset_ = 0.0;
+  int twin_bits_ = 0;         // the stored integers' width, where _Unsigned flips their sign
+  bool twin_signed_ = false;  // the twin is signed (_Unsigned "false" on unsigned storage)
 };
 
 enum class Calendar { kStandard, kProlepticGregorian, kNoLeap, kAllLeap, k360Day, kJulian };

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "pangeo/cf.hpp"  // decoded_dtype
 #include "pangeo/executor.hpp"
 #include "pangeo/format.hpp"
 #include "pangeo/partition.hpp"
@@ -125,8 +126,5 @@ Result<std::unique_ptr<DatasetReader>> merge_part_stores(const std::vector<std::
 // The names of the time components and resampling periods groupby_dataset knows.
 std::vector<std::string> time_component_names();  // month, season, year, dayofyear, day, hour
 std::vector<std::string> resample_period_names();  // day, month, season, year
-
-// The dtype xarray decodes a variable to (masking and packing make floats).
-DType decoded_dtype(const Variable& v);
 
 }  // namespace pangeo

@@ -20,12 +20,67 @@ std::optional<double> netcdf_default_fill(const DType& d) {
   }
 }
 
+namespace {
+DTypeKind twin_kind(DTypeKind k) {
+  switch (k) {
+    case DTypeKind::kInt8: return DTypeKind::kUInt8;
+    case DTypeKind::kInt16: return DTypeKind::kUInt16;
+    case DTypeKind::kInt32: return DTypeKind::kUInt32;
+    case DTypeKind::kInt64: return DTypeKind::kUInt64;
+    case DTypeKind::kUInt8: return DTypeKind::kInt8;
+    case DTypeKind::kUInt16: return DTypeKind::kInt16;
+    case DTypeKind::kUInt32: return DTypeKind::kInt32;
+    case DTypeKind::kUInt64: return DTypeKind::kInt64;
+    default: return k;
+  }
+}
+
+// Whether _Unsigned turns the stored integers into their twin type.
+bool flips_sign(const Variable& v) {
+  if (!v.dtype.is_integer() || v.dtype.kind == DTypeKind::kBool) return false;
+  const auto u = v.attrs.text("_Unsigned");
+  if (!u) return false;
+  return v.dtype.is_signed() ? *u == "true" : *u == "false";
+}
+
+// Whether a mask applies: a _FillValue or missing_value number that is not NaN.
+bool has_mask(const Variable& v) {
+  for (const char* name : {"_FillValue", "missing_value"})
+    if (const AttrValue* a = v.attrs.find(name); a && !a->is_text())
+      for (double f : a->numbers())
+        if (f == f) return true;
+  return false;
+}
+}  // namespace
+
+DType unsigned_view(const Variable& v) { return flips_sign(v) ? DType::of(twin_kind(v.dtype.kind)) : v.dtype; }
+
+DType decoded_dtype(const Variable& v) {
+  DType d = unsigned_view(v);
+  const DType f32 = DType::of(DTypeKind::kFloat32), f64 = DType::of(DTypeKind::kFloat64);
+  if (d.kind == DTypeKind::kFloat16) return f32;  // computed in float32 (float16 is for storage)
+  if (has_mask(v) && d.is_integer() && d.kind != DTypeKind::kBool) d = d.itemsize <= 2 ? f32 : f64;
+  const bool offset = v.attrs.find("add_offset") != nullptr;
+  if (v.attrs.find("scale_factor") || offset) {
+    if (d.is_float()) return d.itemsize <= 4 ? f32 : f64;
+    return d.is_integer() && d.itemsize <= 2 && !offset ? f32 : f64;
+  }
+  return d;
+}
+
 MaskAndScale::MaskAndScale(const Variable& v) {
+  if (flips_sign(v)) {
+    twin_bits_ = int(8 * v.dtype.itemsize);
+    twin_signed_ = !v.dtype.is_signed();
+  }
   for (const char* name : {"_FillValue", "missing_value"})
     if (const AttrValue* a = v.attrs.find(name); a && !a->is_text())
       for (double f : a->numbers()) {
         // Compare in the variable's own precision, as xarray does (float32 -1e34 etc.).
         if (v.dtype.kind == DTypeKind::kFloat32) f = double(float(f));
+        // _Unsigned turns _FillValue into the twin type too (missing_value stays, as xarray
+        // leaves it).
+        if (twin_bits_ && std::string(name) == "_FillValue") f = twin(f);
         fills_.push_back(f);
       }
   // A time coordinate without _FillValue that holds netCDF's default fill (unwritten
@@ -71,7 +126,9 @@ void MaskAndScale::decode_all(const NdArray& raw, std::vector<double>& out) cons
   const size_t n = raw.size();
   out.resize(n);
   const void* p = raw.bytes.data();
-  switch (raw.dtype.kind) {
+  // Same-width twins: the stored bytes read as the _Unsigned type.
+  const DTypeKind kind = twin_bits_ && int(raw.dtype.itemsize) * 8 == twin_bits_ ? twin_kind(raw.dtype.kind) : raw.dtype.kind;
+  switch (kind) {
     case DTypeKind::kInt8: decode_typed(static_cast<const int8_t*>(p), n, fills_, scale_, offset_, out); return;
     case DTypeKind::kUInt8: decode_typed(static_cast<const uint8_t*>(p), n, fills_, scale_, offset_, out); return;
     case DTypeKind::kInt16: decode_typed(static_cast<const int16_t*>(p), n, fills_, scale_, offset_, out); return;

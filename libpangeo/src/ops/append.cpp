@@ -67,6 +67,7 @@ NdArray reencode(const NdArray& src, const Variable& from, const Variable& to) {
   MaskAndScale(from).decode_all(src, vals);
   NdArray out(to.dtype, src.shape);
   const MaskAndScale ms(to);
+  const DType as = unsigned_view(to);  // _Unsigned: stored as the twin type's bytes
   const auto fill = to.fill_value_bytes();
   for (size_t i = 0; i < vals.size(); ++i) {
     double x = vals[i];
@@ -76,7 +77,7 @@ NdArray reencode(const NdArray& src, const Variable& from, const Variable& to) {
     }
     x = (x - ms.offset()) / ms.scale();
     if (to.dtype.is_integer()) x = std::nearbyint(x);
-    store_from_double(to.dtype, out.bytes.data(), i, x);
+    store_from_double(as, out.bytes.data(), i, x);
   }
   return out;
 }

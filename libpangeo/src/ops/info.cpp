@@ -195,12 +195,22 @@ std::optional<uint64_t> size_on_disk(const std::string& location) {
 
 }  // namespace
 
+namespace {
+// As xarray decodes a variable: CF times (datetime64, 8 bytes), else decoded_dtype; strings
+// are objects (8 bytes).
+bool decodes_to_time(const Variable& v) { return is_time_variable(v) && TimeUnits::of(v).ok(); }
+DType shown_dtype(const Variable& v) {
+  if (v.dtype.kind == DTypeKind::kString || decodes_to_time(v)) return DType::of(DTypeKind::kInt64);
+  return decoded_dtype(v);
+}
+}  // namespace
+
 Result<std::string> format_summary(DatasetReader& in) {
   const Group& root = in.root();
   // As xarray's repr: the size of the data in memory; the Format line gives what the file
   // or directory takes on disk, where the input is local.
   uint64_t nbytes = 0;
-  for (const auto& ref : all_variables(root)) nbytes += ref.var->size() * (ref.var->dtype.kind == DTypeKind::kString ? 8 : ref.var->dtype.itemsize);
+  for (const auto& ref : all_variables(root)) nbytes += ref.var->size() * shown_dtype(*ref.var).itemsize;
   std::string out = fmt::format("<pangeo.Dataset> Size: {}\n", human_bytes(double(nbytes)));
   const auto disk = size_on_disk(in.location());
   out += fmt::format("Format:      {} ({}{})\n", in.format_name(), in.location(),
@@ -227,11 +237,7 @@ Result<std::string> format_summary(DatasetReader& in) {
     auto line = [&](const Variable& v, const char* mark) {
       std::string dims;
       for (size_t i = 0; i < v.dims.size(); ++i) dims += (i ? ", " : "") + v.dims[i];
-      std::string type = v.dtype.numpy_name();
-      if (is_time_variable(v) && TimeUnits::of(v).ok())
-        type = "datetime";
-      else if (MaskAndScale(v).packed())
-        type = "float64";
+      const std::string type = decodes_to_time(v) ? "datetime" : shown_dtype(v).numpy_name();
       std::string grid;
       if (!v.storage.shard_chunks.empty()) {
         grid = " [shards";

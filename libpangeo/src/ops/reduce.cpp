@@ -7,25 +7,6 @@
 
 namespace pangeo {
 
-DType decoded_dtype(const Variable& v) {
-  bool masked = v.attrs.find("_FillValue") || v.attrs.find("missing_value");
-  bool packed = v.attrs.find("scale_factor") || v.attrs.find("add_offset");
-  if (v.dtype.kind == DTypeKind::kFloat32 || v.dtype.kind == DTypeKind::kFloat16) return DType::of(DTypeKind::kFloat32);
-  if (v.dtype.kind == DTypeKind::kFloat64) return v.dtype;
-  if (v.dtype.is_integer() && (masked || packed)) {
-    // xarray's _choose_float_dtype: small integers decode to float32 unless an offset needs more.
-    bool offset = v.attrs.find("add_offset") != nullptr;
-    if (packed) {
-      const AttrValue* sf = v.attrs.find("scale_factor");
-      const AttrValue* ao = v.attrs.find("add_offset");
-      bool wide = (sf && sf->dtype.kind == DTypeKind::kFloat64) || (ao && ao->dtype.kind == DTypeKind::kFloat64);
-      if (wide) return DType::of(DTypeKind::kFloat64);
-    }
-    return DType::of(v.dtype.itemsize <= 2 && !offset ? DTypeKind::kFloat32 : DTypeKind::kFloat64);
-  }
-  return v.dtype;
-}
-
 namespace {
 
 Result<std::vector<double>> cos_lat_weights(DatasetReader& in, std::string* lat_dim) {

@@ -222,7 +222,7 @@ Status merge_region(Accumulator& total, const Accumulator& part, const Box& regi
 bool fast_path(const Variable& v, const OpSpec& op, const MaskAndScale& ms, bool weighted) {
   const bool stat = op.op == ReduceOp::kMean || op.op == ReduceOp::kSum || op.op == ReduceOp::kCount;
   const DTypeKind k = v.dtype.kind;
-  return stat && !weighted && op.skipna && ms.fills().size() <= 2 &&
+  return stat && !weighted && op.skipna && ms.fills().size() <= 2 && !ms.reinterprets() &&
          (k == DTypeKind::kFloat32 || k == DTypeKind::kFloat64 || k == DTypeKind::kInt16 || k == DTypeKind::kInt32);
 }
 

@@ -2,6 +2,9 @@
 
 #include "pangeo/cf.hpp"
 
+#include <cmath>
+#include <cstring>
+
 using namespace pangeo;
 
 TEST(Calendar, GregorianReformGap) {
@@ -44,4 +47,69 @@ TEST(TimeUnits, RejectsGarbage) {
   EXPECT_FALSE(TimeUnits::parse("furlongs since 2000-01-01", "").ok());
   EXPECT_FALSE(TimeUnits::parse("days after 2000-01-01", "").ok());
   EXPECT_FALSE(TimeUnits::parse("days since 2000-01-01", "martian").ok());
+}
+
+namespace {
+Variable stored(DTypeKind kind, std::vector<std::pair<std::string, AttrValue>> attrs) {
+  Variable v;
+  v.name = "v";
+  v.dtype = DType::of(kind);
+  v.dims = {"x"};
+  v.shape = {4};
+  for (auto& [k, a] : attrs) v.attrs.set(k, a);
+  return v;
+}
+}  // namespace
+
+TEST(DecodedType, AsXarrayDecodes) {
+  const DType f32 = DType::of(DTypeKind::kFloat32), f64 = DType::of(DTypeKind::kFloat64);
+  const auto F32 = [](double x) { return AttrValue::number(x, DType::of(DTypeKind::kFloat32)); };
+  const auto F64 = [](double x) { return AttrValue::number(x); };
+  const auto I16 = [](int64_t x) { return AttrValue::integer(x, DType::of(DTypeKind::kInt16)); };
+  using K = DTypeKind;
+  // (the cases checked against xarray 2023.01, the Debian 12 oracle)
+  EXPECT_EQ(decoded_dtype(stored(K::kInt16, {{"scale_factor", F32(0.01)}, {"add_offset", F32(10)}})), f64);
+  EXPECT_EQ(decoded_dtype(stored(K::kInt16, {{"scale_factor", F64(0.01)}})), f32);  // the scale's width does not count
+  EXPECT_EQ(decoded_dtype(stored(K::kInt16, {{"scale_factor", F32(0.01)}})), f32);
+  EXPECT_EQ(decoded_dtype(stored(K::kInt32, {{"scale_factor", F32(0.01)}})), f64);
+  EXPECT_EQ(decoded_dtype(stored(K::kUInt8, {{"scale_factor", F32(0.5)}})), f32);
+  EXPECT_EQ(decoded_dtype(stored(K::kInt16, {{"add_offset", F32(3)}})), f64);
+  EXPECT_EQ(decoded_dtype(stored(K::kInt16, {{"scale_factor", I16(2)}})), f32);
+  // The mask comes first: a masked short is float32 already, and stays so with an offset.
+  EXPECT_EQ(decoded_dtype(stored(K::kInt16, {{"_FillValue", I16(-1)}, {"scale_factor", F64(0.01)}, {"add_offset", F64(1)}})), f32);
+  EXPECT_EQ(decoded_dtype(stored(K::kInt32, {{"missing_value", AttrValue::integer(-1, DType::of(K::kInt32))}})), f64);
+  // A NaN fill value masks nothing: the integers stay integers.
+  EXPECT_EQ(decoded_dtype(stored(K::kInt16, {{"_FillValue", F64(std::nan(""))}})), DType::of(K::kInt16));
+  EXPECT_EQ(decoded_dtype(stored(K::kFloat64, {{"scale_factor", F32(2)}})), f64);
+  EXPECT_EQ(decoded_dtype(stored(K::kFloat32, {{"scale_factor", F64(2)}})), f32);
+  // _Unsigned: the twin type, then the rules above.
+  EXPECT_EQ(decoded_dtype(stored(K::kInt8, {{"_Unsigned", AttrValue::text("true")}})), DType::of(K::kUInt8));
+  EXPECT_EQ(decoded_dtype(stored(K::kUInt16, {{"_Unsigned", AttrValue::text("false")}})), DType::of(K::kInt16));
+  EXPECT_EQ(decoded_dtype(stored(K::kInt32, {{"_Unsigned", AttrValue::text("false")}})), DType::of(K::kInt32));
+}
+
+TEST(MaskAndScale, UnsignedStoredAsSigned) {
+  using K = DTypeKind;
+  const auto I8 = [](int64_t x) { return AttrValue::integer(x, DType::of(K::kInt8)); };
+  Variable v = stored(K::kInt8, {{"_Unsigned", AttrValue::text("true")}, {"_FillValue", I8(-1)}, {"missing_value", I8(-2)}});
+  NdArray raw(DType::of(K::kInt8), {4});
+  const int8_t vals[] = {10, -56, -1, -2};
+  std::memcpy(raw.bytes.data(), vals, 4);
+  const MaskAndScale ms(v);
+  std::vector<double> out;
+  ms.decode_all(raw, out);
+  EXPECT_EQ(out[0], 10);
+  EXPECT_EQ(out[1], 200);
+  EXPECT_TRUE(std::isnan(out[2]));  // _FillValue -1 is 255 as the twin type
+  EXPECT_EQ(out[3], 254);           // missing_value is left as given (-2), as xarray leaves it
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(std::isnan(ms.decode(raw, i)), std::isnan(out[i])) << i;
+  EXPECT_EQ(ms.decode(raw, 1), 200);
+  // unsigned storage read as signed
+  Variable u = stored(K::kUInt16, {{"_Unsigned", AttrValue::text("false")}});
+  NdArray r16(DType::of(K::kUInt16), {2});
+  const uint16_t w[] = {65535, 7};
+  std::memcpy(r16.bytes.data(), w, 4);
+  MaskAndScale(u).decode_all(r16, out);
+  EXPECT_EQ(out[0], -1);
+  EXPECT_EQ(out[1], 7);
 }
