@@ -37,7 +37,16 @@ class MaskAndScale {
     double x = raw.as_double(i);
     if (twin_bits_) x = twin(x);
     if (masks(x)) return std::numeric_limits<double>::quiet_NaN();
-    return x * scale_ + offset_;
+    return unpack(x);
+  }
+  // An unmasked stored value unpacked: x * scale_factor + add_offset, each step rounded to
+  // float32 where xarray decodes to float32 (numpy computes a float32 array times a
+  // scalar in float32), so that minima, maxima and selections are xarray's to the bit.
+  double unpack(double x) const {
+    if (!single_) return x * scale_ + offset_;
+    float r = float(x) * float(scale_);
+    if (offset_ != 0.0) r += float(offset_);
+    return double(r);
   }
   // Whether stored values are read as their _Unsigned twin type.
   bool reinterprets() const { return twin_bits_ != 0; }
@@ -63,6 +72,7 @@ class MaskAndScale {
   double scale_ = 1.0, offset_ = 0.0;
   int twin_bits_ = 0;         // the stored integers' width, where _Unsigned flips their sign
   bool twin_signed_ = false;  // the twin is signed (_Unsigned "false" on unsigned storage)
+  bool single_ = false;       // packed, and decoded to float32
 };
 
 enum class Calendar { kStandard, kProlepticGregorian, kNoLeap, kAllLeap, k360Day, kJulian };

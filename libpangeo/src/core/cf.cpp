@@ -90,14 +90,14 @@ MaskAndScale::MaskAndScale(const Variable& v) {
     if (auto f = netcdf_default_fill(v.dtype)) fills_.push_back(*f);
   if (auto s = v.attrs.number("scale_factor")) scale_ = *s;
   if (auto o = v.attrs.number("add_offset")) offset_ = *o;
+  single_ = packed() && decoded_dtype(v).kind == DTypeKind::kFloat32;
 }
 
 namespace {
 template <typename T>
-void decode_typed(const T* p, size_t n, const std::vector<double>& fills, double scale, double offset,
-                  std::vector<double>& out) {
-  const bool identity = scale == 1.0 && offset == 0.0;
-  if (fills.empty() && identity) {
+void decode_typed(const T* p, size_t n, const MaskAndScale& ms, std::vector<double>& out) {
+  const auto& fills = ms.fills();
+  if (fills.empty() && !ms.packed()) {
     for (size_t i = 0; i < n; ++i) out[i] = double(p[i]);
     return;
   }
@@ -109,7 +109,7 @@ void decode_typed(const T* p, size_t n, const std::vector<double>& fills, double
     for (size_t i = 0; i < n; ++i) {
       double x = double(p[i]);
       bool masked = x == f0 || x == f1 || (nan_fill && x != x);
-      out[i] = masked ? nan : x * scale + offset;
+      out[i] = masked ? nan : ms.unpack(x);
     }
     return;
   }
@@ -117,7 +117,7 @@ void decode_typed(const T* p, size_t n, const std::vector<double>& fills, double
     double x = double(p[i]);
     bool masked = false;
     for (double f : fills) masked |= x == f || (f != f && x != x);
-    out[i] = masked ? nan : x * scale + offset;
+    out[i] = masked ? nan : ms.unpack(x);
   }
 }
 }  // namespace
@@ -129,16 +129,16 @@ void MaskAndScale::decode_all(const NdArray& raw, std::vector<double>& out) cons
   // Same-width twins: the stored bytes read as the _Unsigned type.
   const DTypeKind kind = twin_bits_ && int(raw.dtype.itemsize) * 8 == twin_bits_ ? twin_kind(raw.dtype.kind) : raw.dtype.kind;
   switch (kind) {
-    case DTypeKind::kInt8: decode_typed(static_cast<const int8_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kUInt8: decode_typed(static_cast<const uint8_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kInt16: decode_typed(static_cast<const int16_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kUInt16: decode_typed(static_cast<const uint16_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kInt32: decode_typed(static_cast<const int32_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kUInt32: decode_typed(static_cast<const uint32_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kInt64: decode_typed(static_cast<const int64_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kUInt64: decode_typed(static_cast<const uint64_t*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kFloat32: decode_typed(static_cast<const float*>(p), n, fills_, scale_, offset_, out); return;
-    case DTypeKind::kFloat64: decode_typed(static_cast<const double*>(p), n, fills_, scale_, offset_, out); return;
+    case DTypeKind::kInt8: decode_typed(static_cast<const int8_t*>(p), n, *this, out); return;
+    case DTypeKind::kUInt8: decode_typed(static_cast<const uint8_t*>(p), n, *this, out); return;
+    case DTypeKind::kInt16: decode_typed(static_cast<const int16_t*>(p), n, *this, out); return;
+    case DTypeKind::kUInt16: decode_typed(static_cast<const uint16_t*>(p), n, *this, out); return;
+    case DTypeKind::kInt32: decode_typed(static_cast<const int32_t*>(p), n, *this, out); return;
+    case DTypeKind::kUInt32: decode_typed(static_cast<const uint32_t*>(p), n, *this, out); return;
+    case DTypeKind::kInt64: decode_typed(static_cast<const int64_t*>(p), n, *this, out); return;
+    case DTypeKind::kUInt64: decode_typed(static_cast<const uint64_t*>(p), n, *this, out); return;
+    case DTypeKind::kFloat32: decode_typed(static_cast<const float*>(p), n, *this, out); return;
+    case DTypeKind::kFloat64: decode_typed(static_cast<const double*>(p), n, *this, out); return;
     default:
       for (size_t i = 0; i < n; ++i) out[i] = decode(raw, i);
   }

@@ -68,12 +68,11 @@ void count_and_sum(const T* p, const Box& box, const Mapping& m, const Box& regi
   const auto& fills = ms.fills();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double f0 = fills.empty() ? nan : fills[0], f1 = fills.size() > 1 ? fills[1] : f0;
-  const double scale = ms.scale(), offset = ms.offset();
   for_each_cell(box, m, region, [&](size_t lin, size_t cell, double) {
     const double x = double(p[lin]);
     if (x != x || x == f0 || x == f1) return;
     n[cell] += 1;
-    if (sum) sum[cell] += x * scale + offset;
+    if (sum) sum[cell] += ms.unpack(x);
   });
 }
 

@@ -113,3 +113,25 @@ TEST(MaskAndScale, UnsignedStoredAsSigned) {
   EXPECT_EQ(out[0], -1);
   EXPECT_EQ(out[1], 7);
 }
+
+TEST(MaskAndScale, UnpacksInFloat32WhereXarrayDecodesToFloat32) {
+  using K = DTypeKind;
+  // float attributes hold float values (as read from files)
+  const auto F32 = [](double x) { return AttrValue::number(double(float(x)), DType::of(K::kFloat32)); };
+  Variable v = stored(K::kInt16, {{"_FillValue", AttrValue::integer(-32767, DType::of(K::kInt16))},
+                                  {"scale_factor", F32(0.01)}, {"add_offset", F32(20)}});
+  NdArray raw(DType::of(K::kInt16), {1});
+  const MaskAndScale ms(v);
+  int differ = 0;
+  for (int x = -5000; x <= 5000; ++x) {
+    const int16_t s = int16_t(x);
+    std::memcpy(raw.bytes.data(), &s, 2);
+    const float want = float(x) * float(0.01) + float(20);  // numpy: float32 steps
+    EXPECT_EQ(ms.decode(raw, 0), double(want)) << x;
+    differ += float(double(x) * double(float(0.01)) + 20.0) != want;
+  }
+  EXPECT_GT(differ, 0);  // one rounding in double would not give these
+  // Decoded to float64 (an int32, say): double steps.
+  Variable w = stored(K::kInt32, {{"scale_factor", F32(0.01)}});
+  EXPECT_EQ(MaskAndScale(w).unpack(3), 3 * double(float(0.01)));
+}
