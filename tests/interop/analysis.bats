@@ -219,3 +219,31 @@ for f in ('mean.nc', 'clim.nc', 'one.nc'):
 xr.testing.assert_identical(xr.open_dataset('gc.nc').load(), xr.open_zarr('gc.zarr').load())
 "
 }
+
+@test "booleans (bytes with dtype = \"bool\" in netCDF, |b1 in Zarr): reductions, groups and types as xarray's" {
+  $PY - <<'PY'
+import numpy as np, pandas as pd, xarray as xr
+rng = np.random.default_rng(1)
+t = pd.date_range("2000-01-01", periods=24, freq="MS")
+ds = xr.Dataset({"flag": (("time", "x"), rng.random((24, 3)) > 0.5), "v": (("time", "x"), rng.random((24, 3)))},
+                coords={"x": [1.0, 2.0, 3.0], "time": t})
+ds.to_netcdf("b.nc")
+ds.to_zarr("b.zarr")
+PY
+  for f in b.nc b.zarr; do
+    for op in max min sum mean count; do pg-reduce $f --dim time --op $op -o $f-$op.nc; done
+    pg-groupby $f --by time.season --op max -o $f-season.nc
+    pg-info $f | grep -q "flag (time, x) bool"
+  done
+  $PY - <<'PY'
+import xarray as xr
+for f in ["b.nc", "b.zarr"]:
+    ds = xr.open_zarr(f) if f.endswith(".zarr") else xr.open_dataset(f)
+    wants = {op: getattr(ds, op)("time") for op in ["max", "min", "sum", "mean", "count"]}
+    wants["season"] = ds.groupby("time.season").max("time")
+    for name, want in wants.items():
+        got = xr.open_dataset(f"{f}-{name}.nc")
+        xr.testing.assert_allclose(want, got)
+        assert got.flag.dtype == want.flag.dtype, (f, name, got.flag.dtype, want.flag.dtype)
+PY
+}

@@ -56,6 +56,8 @@ bool has_mask(const Variable& v) {
 DType unsigned_view(const Variable& v) { return flips_sign(v) ? DType::of(twin_kind(v.dtype.kind)) : v.dtype; }
 
 DType decoded_dtype(const Variable& v) {
+  // xarray stores booleans in netCDF as bytes with dtype = "bool", and reads them back so.
+  if (v.dtype.is_integer() && v.attrs.text("dtype").value_or("") == "bool") return DType::of(DTypeKind::kBool);
   DType d = unsigned_view(v);
   const DType f32 = DType::of(DTypeKind::kFloat32), f64 = DType::of(DTypeKind::kFloat64);
   if (d.kind == DTypeKind::kFloat16) return f32;  // computed in float32 (float16 is for storage)

@@ -563,6 +563,7 @@ bool is_coordinate(const Variable& v, const std::set<std::string>& coords) {
 Attributes decoded_attrs(const Attributes& in) {
   Attributes out = in;
   for (const char* k : {"_FillValue", "missing_value", "scale_factor", "add_offset", "_Unsigned"}) out.erase(k);
+  if (out.text("dtype").value_or("") == "bool") out.erase("dtype");  // booleans stored as bytes
   return out;
 }
 

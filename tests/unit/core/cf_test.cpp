@@ -86,6 +86,9 @@ TEST(DecodedType, AsXarrayDecodes) {
   EXPECT_EQ(decoded_dtype(stored(K::kInt8, {{"_Unsigned", AttrValue::text("true")}})), DType::of(K::kUInt8));
   EXPECT_EQ(decoded_dtype(stored(K::kUInt16, {{"_Unsigned", AttrValue::text("false")}})), DType::of(K::kInt16));
   EXPECT_EQ(decoded_dtype(stored(K::kInt32, {{"_Unsigned", AttrValue::text("false")}})), DType::of(K::kInt32));
+  // Booleans as xarray stores them in netCDF.
+  EXPECT_EQ(decoded_dtype(stored(K::kInt8, {{"dtype", AttrValue::text("bool")}})), DType::of(K::kBool));
+  EXPECT_EQ(decoded_dtype(stored(K::kInt8, {{"dtype", AttrValue::text("int8")}})), DType::of(K::kInt8));
 }
 
 TEST(MaskAndScale, UnsignedStoredAsSigned) {
