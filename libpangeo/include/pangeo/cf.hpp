@@ -105,6 +105,8 @@ class TimeUnits {
   Calendar calendar_ = Calendar::kStandard;
   double unit_seconds_ = 86400;
   double ref_seconds_ = 0;
+  int64_t ref_days_ = 0;     // the reference: day number,
+  double ref_second_ = 0;    // and seconds into it (time of day less the zone offset)
 };
 
 // Day number of a date (day 0 = 0001-01-01) and back, in a calendar.

@@ -264,7 +264,7 @@ void date_from_days(Calendar c, int64_t z, int64_t* y, int* m, int* d) {
 
 Result<TimeUnits> TimeUnits::parse(const std::string& units, const std::string& calendar) {
   static const std::regex re(
-      R"(^\s*(\w+)\s+since\s+(-?\d+)-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?)?\s*$)",
+      R"(^\s*(\w+)\s+since\s+(-?\d+)-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2})(?::(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?\s*$)",
       std::regex::icase);
   std::smatch m;
   // Units are short; longer text is refused before the matcher (which recurses per character).
@@ -274,13 +274,23 @@ Result<TimeUnits> TimeUnits::parse(const std::string& units, const std::string& 
   PG_ASSIGN_OR_RETURN(t.calendar_, parse_calendar(calendar));
   std::string u = m[1].str();
   for (auto& c : u) c = char(std::tolower(static_cast<unsigned char>(c)));
-  if (u == "days" || u == "day" || u == "d") t.unit_seconds_ = 86400;
-  else if (u == "hours" || u == "hour" || u == "hrs" || u == "hr" || u == "h") t.unit_seconds_ = 3600;
-  else if (u == "minutes" || u == "minute" || u == "mins" || u == "min") t.unit_seconds_ = 60;
-  else if (u == "seconds" || u == "second" || u == "secs" || u == "sec" || u == "s") t.unit_seconds_ = 1;
-  else if (u == "milliseconds" || u == "millisecond" || u == "msecs" || u == "ms") t.unit_seconds_ = 1e-3;
-  else if (u == "microseconds" || u == "microsecond" || u == "usecs" || u == "us") t.unit_seconds_ = 1e-6;
-  else if (u == "weeks" || u == "week") t.unit_seconds_ = 7 * 86400;
+  // cftime's names (xarray decodes with pandas or cftime), and a few more.
+  auto is = [&u](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (u == n) return true;
+    return false;
+  };
+  const Calendar cal = t.calendar_;
+  if (is({"days", "day", "d"})) t.unit_seconds_ = 86400;
+  else if (is({"hours", "hour", "hrs", "hr", "h"})) t.unit_seconds_ = 3600;
+  else if (is({"minutes", "minute", "mins", "min"})) t.unit_seconds_ = 60;
+  else if (is({"seconds", "second", "secs", "sec", "s"})) t.unit_seconds_ = 1;
+  else if (is({"milliseconds", "millisecond", "millisecs", "millisec", "msecs", "msec", "ms"})) t.unit_seconds_ = 1e-3;
+  else if (is({"microseconds", "microsecond", "microsecs", "microsec", "usecs", "us"})) t.unit_seconds_ = 1e-6;
+  else if (is({"weeks", "week"})) t.unit_seconds_ = 7 * 86400;
+  // Months and years have a fixed length only in these calendars (as cftime allows them).
+  else if (is({"months", "month"}) && cal == Calendar::k360Day) t.unit_seconds_ = 30 * 86400;
+  else if (is({"common_years", "common_year"}) && cal == Calendar::kNoLeap) t.unit_seconds_ = 365 * 86400;
   else return unsupported("time unit \"{}\" in \"{}\"", u, units);
   // Years of more than 9 digits are no calendar's (and would not fit the conversions below).
   if (m[2].length() > (m[2].str()[0] == '-' ? 10 : 9)) return invalid_argument("bad reference date in \"{}\"", units);
@@ -288,7 +298,11 @@ Result<TimeUnits> TimeUnits::parse(const std::string& units, const std::string& 
   int mo = std::stoi(m[3].str()), d = std::stoi(m[4].str());
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return invalid_argument("bad reference date in \"{}\"", units);
   double secs = 0;
-  if (m[5].matched) secs += std::stoi(m[5].str()) * 3600.0 + std::stoi(m[6].str()) * 60.0;
+  // An hour without minutes ("2000-1-1 12", "1990-01-01T06") counts where xarray reads the
+  // reference with pandas (the standard calendars); cftime, which reads the others, leaves it.
+  const bool pandas = cal == Calendar::kStandard || cal == Calendar::kProlepticGregorian;
+  if (m[5].matched && (m[6].matched || pandas)) secs += std::stoi(m[5].str()) * 3600.0;
+  if (m[6].matched) secs += std::stoi(m[6].str()) * 60.0;
   if (m[7].matched) secs += std::stod(m[7].str());
   if (m[8].matched) {
     std::string tz = m[8].str();
@@ -306,16 +320,20 @@ Result<TimeUnits> TimeUnits::parse(const std::string& units, const std::string& 
       secs -= tz[0] == '+' ? off : -off;
     }
   }
-  t.ref_seconds_ = double(days_from_date(t.calendar_, y, mo, d)) * 86400.0 + secs;
+  t.ref_days_ = days_from_date(t.calendar_, y, mo, d);
+  t.ref_second_ = secs;
+  t.ref_seconds_ = double(t.ref_days_) * 86400.0 + secs;
   return t;
 }
 
 DateTime TimeUnits::to_datetime(double value) const {
-  double total = to_seconds(value);
+  // From the reference day (not from day 0: seconds since 0001 leave ~10 us of precision).
+  double since = ref_second_ + value * unit_seconds_;
   // Round to microseconds to absorb float error, as cftime does.
-  double us = std::round(total * 1e6);
-  int64_t days = int64_t(std::floor(us / 86400e6));
-  double rem = (us - double(days) * 86400e6) / 1e6;
+  double us = std::round(since * 1e6);
+  const int64_t more = int64_t(std::floor(us / 86400e6));
+  const int64_t days = ref_days_ + more;
+  double rem = (us - double(more) * 86400e6) / 1e6;
   DateTime dt;
   date_from_days(calendar_, days, &dt.year, &dt.month, &dt.day);
   dt.hour = int(rem / 3600);

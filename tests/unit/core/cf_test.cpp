@@ -43,6 +43,26 @@ TEST(TimeUnits, DecodesLikeCftime) {
   EXPECT_EQ(julian->to_datetime(1).iso(), "1582-10-05");
 }
 
+TEST(TimeUnits, FormsOtherProducersWrite) {
+  auto iso = [](const char* units, const char* calendar, double value) {
+    auto t = TimeUnits::parse(units, calendar);
+    return t.ok() ? t->to_datetime(value).iso() : "error: " + t.status().message();
+  };
+  EXPECT_EQ(iso("msec since 2000-01-01", "", 1.5), "2000-01-01T00:00:00.001500");  // microseconds kept
+  EXPECT_EQ(iso("millisecs since 2000-01-01", "", 2000), "2000-01-01T00:00:02");
+  EXPECT_EQ(iso("microsec since 2000-01-01", "", 3e6), "2000-01-01T00:00:03");
+  EXPECT_EQ(iso("months since 2000-01-01", "360_day", 13), "2001-02-01");
+  EXPECT_EQ(iso("common_years since 2000-01-01", "noleap", 2), "2002-01-01");
+  EXPECT_NE(iso("months since 2000-01-01", "standard", 1).rfind("error", 0), std::string::npos);
+  EXPECT_NE(iso("common_years since 2000-01-01", "360_day", 1).rfind("error", 0), std::string::npos);
+  // An hour without minutes: pandas (standard calendars) reads it, cftime (the others) does not.
+  EXPECT_EQ(iso("days since 2000-1-1 12", "standard", 0), "2000-01-01T12:00:00");
+  EXPECT_EQ(iso("hours since 1990-01-01T06", "proleptic_gregorian", 1), "1990-01-01T07:00:00");
+  EXPECT_EQ(iso("days since 2000-1-1 12", "noleap", 0), "2000-01-01");
+  EXPECT_EQ(iso("days since 2000-01-01 00:00:00 GMT", "", 1), "2000-01-02");
+  EXPECT_EQ(iso("days since 2000-01-01 06:30 +01:00", "", 0), "2000-01-01T05:30:00");
+}
+
 TEST(TimeUnits, RejectsGarbage) {
   EXPECT_FALSE(TimeUnits::parse("furlongs since 2000-01-01", "").ok());
   EXPECT_FALSE(TimeUnits::parse("days after 2000-01-01", "").ok());
