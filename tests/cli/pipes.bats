@@ -158,4 +158,10 @@ PY
   [ "$status" -eq 0 ] && [ -z "$output" ] && [ ! -e s.nc ]
   run env OMPI_COMM_WORLD_RANK=0 OMPI_COMM_WORLD_SIZE=2 pg-info "$FIX/sst.nc"
   [ "$status" -eq 0 ] && [[ "$output" == *"Dimensions:"* ]]
+  # A command given its own part is every rank's: the ranks of `mpirun sh -c '... --part auto'`.
+  pg-select "$FIX/sst.nc" --isel time=0:24 -o parts.zarr --chunks time=6 --init
+  for r in 0 1; do env PMI_RANK=$r PMI_SIZE=2 pg-select "$FIX/sst.nc" --isel time=0:24 -o parts.zarr --part auto; done
+  pg-select "$FIX/sst.nc" --isel time=0:24 -o one.nc
+  pg-convert parts.zarr -o parts.nc
+  "$SRC/tests/interop/assert_identical.py" one.nc parts.nc
 }

@@ -448,8 +448,6 @@ int usage_exit(const std::string& tool, const CLI::ParseError& e) {
 
 int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body,
              bool splits_under_mpi) {
-  const pangeo::Part launched = pangeo::launcher_rank();
-  if (launched.index != 0 && !(splits_under_mpi && pangeo::Collective::available())) return 0;
   // Made only when asked for: it initialises HDF5 (~1.5 ms at start and again at exit).
   app.set_version_flag("--version", std::function<std::string()>([tool] { return pangeo::version_report(tool); }));
   try {
@@ -461,6 +459,11 @@ int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, cons
   } catch (const CLI::ParseError& e) {
     return usage_exit(tool, e);
   }
+  // Under a launcher, rank 0 alone does what is not split over the ranks; a command given
+  // its own part (--part, e.g. auto from the rank) is every rank's to run.
+  const CLI::Option* part = app.get_option_no_throw("--part");
+  const bool own_part = part && part->count() > 0;
+  if (pangeo::launcher_rank().index != 0 && !own_part && !(splits_under_mpi && pangeo::Collective::available())) return 0;
   // Chunk buffers of a few MiB come and go all the time: keep them in the heap instead of
   // mapping and unmapping them (and faulting their pages in) for every chunk.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);

@@ -48,7 +48,8 @@ pangeo::Result<pangeo::ExecOptions> exec_options(const CommonOptions& o, const s
 // handlers, calls `body`, prints a failed Status as "pg-TOOL: error: ..." and maps it to
 // the exit code. Under an MPI launcher, a tool that does not split its work over the
 // ranks (`splits_under_mpi` false, or a build without MPI) runs on rank 0 alone: the
-// other ranks leave at once, successfully, so the job does what one process does, once.
+// other ranks leave at once, successfully, so the job does what one process does, once;
+// unless the command names its own part (--part I/N or auto), which every rank runs.
 int run_tool(const std::string& tool, CLI::App& app, int argc, char** argv, const std::function<pangeo::Status()>& body,
              bool splits_under_mpi = false);
 
