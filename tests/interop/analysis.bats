@@ -247,3 +247,40 @@ for f in ["b.nc", "b.zarr"]:
         assert got.flag.dtype == want.flag.dtype, (f, name, got.flag.dtype, want.flag.dtype)
 PY
 }
+
+@test "data variables without the reduced dimension (a grid mapping scalar, a static field, labels): what xarray's reductions make of them" {
+  $PY - <<'PY'
+import numpy as np, pandas as pd, xarray as xr
+rng = np.random.default_rng(3)
+t = pd.date_range("2000-01-01", periods=12, freq="MS")
+field = rng.random((12, 4, 5)).astype("f4")
+field[:, 0, 0] = np.nan  # the first cell has no value: numpy's quantile then keeps float32
+ds = xr.Dataset(
+    {"sst": (("time", "lat", "lon"), field),
+     "area": (("lat", "lon"), rng.random((4, 5)), {"units": "m2", "long_name": "cell area"}),
+     "mask": (("lat", "lon"), np.where(rng.random((4, 5)) > 0.3, 1.0, np.nan).astype("f4")),
+     "crs": ((), np.int32(0), {"grid_mapping_name": "latitude_longitude"}),
+     "label": (("lon",), np.array([b"a", b"bb", b"", b"ccc", b"d"]))},
+    coords={"time": t, "lat": np.arange(4.0), "lon": np.arange(5.0)})
+ds.to_netcdf("static.nc")
+PY
+  for op in mean max sum count std var median quantile:0.3; do pg-reduce static.nc --dim time --op $op -o "s-$op.nc"; done
+  pg-reduce static.nc --dim time --op std --ddof 1 -o s-std1.nc
+  $PY - <<'PY'
+import xarray as xr
+ds = xr.open_dataset("static.nc")
+num = ds.drop_vars("label")  # xarray's std and var fail on byte strings
+wants = {"mean": ds.mean("time"), "max": ds.max("time"), "sum": ds.sum("time"), "count": ds.count("time"),
+         "std": num.std("time"), "var": num.var("time"), "median": ds.median("time"),
+         "quantile:0.3": ds.quantile(0.3, "time"), "std1": num.std("time", ddof=1)}
+for op, want in wants.items():
+    got = xr.open_dataset(f"s-{op}.nc")
+    for v in want.variables:
+        assert got[v].dtype == want[v].dtype, (op, v, got[v].dtype, want[v].dtype)
+        assert got[v].attrs == want[v].attrs, (op, v, got[v].attrs, want[v].attrs)
+        xr.testing.assert_allclose(want[v].load(), got[v].load())
+    static = [v for v in want.data_vars if "time" not in ds[v].dims]  # to the bit (sst's means sum in double)
+    xr.testing.assert_identical(want[static].drop_vars("quantile", errors="ignore"),
+                                got[static].drop_vars("quantile", errors="ignore"))
+PY
+}

@@ -26,6 +26,42 @@ Result<std::vector<double>> cos_lat_weights(DatasetReader& in, std::string* lat_
   return not_found("no latitude coordinate for cos-lat weights (a 1-D \"lat\"/\"latitude\" or units degrees_north)");
 }
 
+// What xarray's Dataset reductions make of a data variable without the reduced
+// dimensions (they apply the operation over none of its axes, or over all of a scalar's):
+// count counts its values that are not missing, std and var give 0 (NaN where a value is
+// missing or ddof >= 1), a numeric scalar is reduced whole by mean, median, quantile and
+// sum; anything else keeps its values (nullopt).
+std::optional<DType> unreduced_dtype(const Variable& v, const OpSpec& op) {
+  if (op.op == ReduceOp::kCount) return DType::of(DTypeKind::kInt64);
+  if (!v.dtype.is_numeric() || is_time_variable(v)) return std::nullopt;
+  if (op.op == ReduceOp::kStd || op.op == ReduceOp::kVar) return result_dtype(v, op);
+  if (v.rank() != 0) return std::nullopt;
+  if (op.op == ReduceOp::kQuantile) return DType::of(DTypeKind::kFloat64);
+  if (op.op == ReduceOp::kMean || op.op == ReduceOp::kMedian || op.op == ReduceOp::kSum) return result_dtype(v, op);
+  return std::nullopt;
+}
+
+Result<NdArray> unreduced_values(DatasetReader& in, const Variable& v, DType dt, const OpSpec& op) {
+  if (v.dtype.kind == DTypeKind::kChar && v.rank() > 0) {  // strings: each one counts
+    NdArray ones(dt, Shape(v.shape.begin(), v.shape.end() - 1));
+    for (size_t i = 0; i < ones.size(); ++i) store_from_double(dt, ones.bytes.data(), i, 1);
+    return ones;
+  }
+  PG_ASSIGN_OR_RETURN(NdArray raw, in.read(v.name, Box{Shape(v.rank(), 0), v.shape}));
+  NdArray out(dt, v.shape);
+  std::vector<double> x(raw.size(), 0.0);
+  if (v.dtype.is_numeric()) MaskAndScale(v).decode_all(raw, x);
+  for (size_t i = 0; i < x.size(); ++i) {
+    const bool missing = std::isnan(x[i]);
+    double y = x[i];
+    if (op.op == ReduceOp::kCount) y = missing ? 0 : 1;
+    else if (op.op == ReduceOp::kStd || op.op == ReduceOp::kVar) y = missing || op.ddof >= 1 ? NAN : 0.0;
+    else if (op.op == ReduceOp::kSum && missing && op.skipna) y = 0;
+    store_from_double(dt, out.bytes.data(), i, y);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetReader> in, const ReduceOptions& o) {
@@ -54,12 +90,37 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
   const std::set<std::string> coords = coordinate_paths(root);
   Group out = copy_group_header(root, false);
   std::vector<Work> work;
-  std::vector<std::string> passthrough;
+  std::vector<std::pair<const Variable*, DType>> unreduced;  // data variables without the dimensions, recomputed
   for (const auto& v : root.vars) {
     bool touches = std::any_of(v.dims.begin(), v.dims.end(), [&](auto& d) { return reduced.count(d); });
     if (!touches) {
       out.vars.push_back(v);
       add_dims_of(out, v);
+      if (is_coordinate(v, coords)) continue;
+      // As xarray's Dataset reductions (keep_attrs=False) leave a data variable without
+      // the dimensions: its attributes go, but for its coordinates and, where its stored
+      // values are kept, their encoding.
+      Variable& kept = out.vars.back();
+      Attributes structural;
+      auto keep = [&](std::initializer_list<const char*> names) {
+        for (const char* k : names)
+          if (const AttrValue* a = v.attrs.find(k)) structural.set(k, *a);
+      };
+      keep({"coordinates"});
+      if (auto dt = unreduced_dtype(v, o.op)) {
+        kept.dtype = *dt;
+        kept.storage = {};
+        // a char array counts as the strings along its last dimension, as xarray reads it
+        if (v.dtype.kind == DTypeKind::kChar && v.rank() > 0) {
+          kept.dims.pop_back();
+          kept.shape.pop_back();
+        }
+        unreduced.emplace_back(&v, *dt);
+        kept.attrs = structural;
+      } else if (o.op.op != ReduceOp::kQuantile) {  // Dataset.quantile keeps such variables whole
+        keep({"_FillValue", "missing_value", "scale_factor", "add_offset", "_Unsigned", "dtype"});
+        kept.attrs = structural;
+      }
       continue;
     }
     if (!v.dtype.is_numeric() || is_time_variable(v) || is_coordinate(v, coords) || (wvar && &v == wvar))
@@ -98,8 +159,25 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
     }
   }
   PG_ASSIGN_OR_RETURN(std::vector<NdArray> results, reduce_arrays(*in, work, o.op, o.exec, o.partials.get()));
+  for (size_t i = 0; i < work.size(); ++i) {
+    // numpy's nanquantile fills its output in the type of its first cell's result: float32
+    // for float32 data where that cell has no value (all NaN), else float64. xarray's
+    // quantiles take that type, and so do ours.
+    NdArray& r = results[i];
+    if (o.op.op == ReduceOp::kQuantile && o.op.skipna && decoded_dtype(*work[i].var).kind == DTypeKind::kFloat32 &&
+        r.size() > 0 && std::isnan(r.as_double(0))) {
+      NdArray narrow(DType::of(DTypeKind::kFloat32), r.shape);
+      for (size_t k = 0; k < r.size(); ++k) narrow.data<float>()[k] = float(r.as_double(k));
+      r = std::move(narrow);
+      out.find_var(work[i].path)->dtype = r.dtype;
+    }
+  }
   auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
   for (size_t i = 0; i < work.size(); ++i) reader->set_array(work[i].path, std::move(results[i]));
+  for (const auto& [v, dt] : unreduced) {
+    PG_ASSIGN_OR_RETURN(NdArray a, unreduced_values(*in, *v, dt, o.op));
+    reader->set_array(v->name, std::move(a));
+  }
   if (o.op.op == ReduceOp::kQuantile) {
     NdArray q(DType::of(DTypeKind::kFloat64), {});
     q.data<double>()[0] = o.op.q;

@@ -127,6 +127,7 @@ DType result_dtype(const Variable& v, const OpSpec& op) {
   switch (op.op) {
     case ReduceOp::kCount: return DType::of(DTypeKind::kInt64);
     case ReduceOp::kMin: case ReduceOp::kMax: return dec;
+    case ReduceOp::kQuantile: return DType::of(DTypeKind::kFloat64);  // numpy's quantile (see reduce_dataset)
     case ReduceOp::kSum:
       if (dec.is_float()) return dec;
       return dec.is_signed() || dec.kind == DTypeKind::kBool ? DType::of(DTypeKind::kInt64) : DType::of(DTypeKind::kUInt64);
