@@ -284,3 +284,30 @@ for op, want in wants.items():
                                 got[static].drop_vars("quantile", errors="ignore"))
 PY
 }
+
+@test "groupby and resample give data variables without the grouped dimension the group dimension, as xarray does" {
+  $PY - <<'PY'
+import numpy as np, pandas as pd, xarray as xr
+rng = np.random.default_rng(3)
+t = pd.date_range("2000-01-01", periods=24, freq="MS")
+ds = xr.Dataset({"sst": (("time", "lat"), rng.random((24, 4)).astype("f4")),
+                 "area": (("lat",), rng.random(4), {"units": "m2"}), "crs": ((), np.int32(0), {"gm": "x"}),
+                 "mask": (("lat",), np.array([1, np.nan, 1, 1], "f4"))},
+                coords={"time": t, "lat": np.arange(4.0)})
+ds.to_netcdf("g.nc")
+PY
+  for op in mean count std max; do pg-groupby g.nc --by time.season --op $op -o "g-$op.nc"; done
+  pg-groupby g.nc --resample time=season -o r.nc
+  $PY - <<'PY'
+import xarray as xr
+ds = xr.open_dataset("g.nc")
+wants = {f"g-{op}.nc": getattr(ds.groupby("time.season"), op)("time") for op in ["mean", "count", "std", "max"]}
+wants["r.nc"] = ds.resample(time="QS-DEC").mean()
+for f, want in wants.items():
+    got = xr.open_dataset(f)
+    for v in ["area", "crs", "mask"]:
+        assert (got[v].dims, got[v].dtype, got[v].attrs) == (want[v].dims, want[v].dtype, want[v].attrs), (f, v, got[v], want[v])
+        xr.testing.assert_identical(want[v], got[v])
+    xr.testing.assert_allclose(want, got)
+PY
+}

@@ -270,8 +270,9 @@ Result<std::vector<Work>> grouped_work(const Group& root, const Grouping& g, con
 }
 
 // Climatologies and resampling: one value per group.
-std::unique_ptr<DatasetReader> grouped_reader(std::shared_ptr<DatasetReader> in, Grouping g, Group out,
-                                              const std::vector<Work>& work, std::vector<NdArray> stats) {
+Result<std::unique_ptr<DatasetReader>> grouped_reader(std::shared_ptr<DatasetReader> in, Grouping g, Group out,
+                                                      const std::vector<Work>& work, std::vector<NdArray> stats,
+                                                      const OpSpec& op) {
   const uint64_t ngroups = g.labels.size();
   Variable c;
   c.name = g.coord_name;
@@ -290,7 +291,37 @@ std::unique_ptr<DatasetReader> grouped_reader(std::shared_ptr<DatasetReader> in,
                  out.dims.end());
   const std::set<std::string> coords = coordinate_paths(in->root());
   for (const auto& w : work) keep_coordinates(*w.var, *out.find_var(w.path), out, coords);
+  // xarray reduces every group's dataset, data variables without the grouped dimension
+  // too (as Dataset reductions do), and stacks the results: such a variable gains the
+  // group dimension, each group holding the same values.
+  std::vector<std::pair<std::string, NdArray>> stacked;
+  for (auto& ov : out.vars) {
+    const Variable* v = in->root().find_var(ov.name);
+    if (!v || ov.name == g.coord_name || has_dim(*v, g.dim) || is_coordinate(*v, coords) || !v->dtype.is_numeric() ||
+        is_time_variable(*v))
+      continue;
+    const DType dt = unreduced_dtype(*v, op).value_or(decoded_dtype(*v));
+    NdArray one(dt, v->shape);
+    if (unreduced_dtype(*v, op)) {
+      PG_ASSIGN_OR_RETURN(one, unreduced_values(*in, *v, dt, op));
+    } else {
+      PG_ASSIGN_OR_RETURN(std::vector<double> x, read_decoded(*in, v->name, *v, Box::whole(v->shape)));
+      for (size_t i = 0; i < x.size(); ++i) store_from_double(dt, one.bytes.data(), i, x[i]);
+    }
+    Shape shape{ngroups};
+    shape.insert(shape.end(), v->shape.begin(), v->shape.end());
+    NdArray all(dt, shape);
+    for (uint64_t k = 0; k < ngroups; ++k)
+      std::memcpy(all.bytes.data() + k * one.bytes.size(), one.bytes.data(), one.bytes.size());
+    ov.dims.insert(ov.dims.begin(), g.coord_name);
+    ov.shape = shape;
+    ov.dtype = dt;
+    ov.attrs = decoded_attrs(v->attrs);
+    ov.storage = {};
+    stacked.emplace_back(ov.name, std::move(all));
+  }
   auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
+  for (auto& [name, a] : stacked) reader->set_array(name, std::move(a));
   reader->set_array(g.coord_name, std::move(g.labels));
   for (size_t i = 0; i < work.size(); ++i) reader->set_array(work[i].path, std::move(stats[i]));
   return std::unique_ptr<DatasetReader>(std::move(reader));
@@ -379,7 +410,7 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
   PG_ASSIGN_OR_RETURN(std::vector<NdArray> stats, reduce_arrays(*in, work, o.op, o.exec, o.partials.get()));
 
   if (o.anomaly) return anomaly_reader(in, g, std::move(out), work, std::move(stats));
-  return grouped_reader(in, std::move(g), std::move(out), work, std::move(stats));
+  return grouped_reader(in, std::move(g), std::move(out), work, std::move(stats), o.op);
 }
 
 }  // namespace pangeo

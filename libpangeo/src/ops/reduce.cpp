@@ -26,42 +26,6 @@ Result<std::vector<double>> cos_lat_weights(DatasetReader& in, std::string* lat_
   return not_found("no latitude coordinate for cos-lat weights (a 1-D \"lat\"/\"latitude\" or units degrees_north)");
 }
 
-// What xarray's Dataset reductions make of a data variable without the reduced
-// dimensions (they apply the operation over none of its axes, or over all of a scalar's):
-// count counts its values that are not missing, std and var give 0 (NaN where a value is
-// missing or ddof >= 1), a numeric scalar is reduced whole by mean, median, quantile and
-// sum; anything else keeps its values (nullopt).
-std::optional<DType> unreduced_dtype(const Variable& v, const OpSpec& op) {
-  if (op.op == ReduceOp::kCount) return DType::of(DTypeKind::kInt64);
-  if (!v.dtype.is_numeric() || is_time_variable(v)) return std::nullopt;
-  if (op.op == ReduceOp::kStd || op.op == ReduceOp::kVar) return result_dtype(v, op);
-  if (v.rank() != 0) return std::nullopt;
-  if (op.op == ReduceOp::kQuantile) return DType::of(DTypeKind::kFloat64);
-  if (op.op == ReduceOp::kMean || op.op == ReduceOp::kMedian || op.op == ReduceOp::kSum) return result_dtype(v, op);
-  return std::nullopt;
-}
-
-Result<NdArray> unreduced_values(DatasetReader& in, const Variable& v, DType dt, const OpSpec& op) {
-  if (v.dtype.kind == DTypeKind::kChar && v.rank() > 0) {  // strings: each one counts
-    NdArray ones(dt, Shape(v.shape.begin(), v.shape.end() - 1));
-    for (size_t i = 0; i < ones.size(); ++i) store_from_double(dt, ones.bytes.data(), i, 1);
-    return ones;
-  }
-  PG_ASSIGN_OR_RETURN(NdArray raw, in.read(v.name, Box{Shape(v.rank(), 0), v.shape}));
-  NdArray out(dt, v.shape);
-  std::vector<double> x(raw.size(), 0.0);
-  if (v.dtype.is_numeric()) MaskAndScale(v).decode_all(raw, x);
-  for (size_t i = 0; i < x.size(); ++i) {
-    const bool missing = std::isnan(x[i]);
-    double y = x[i];
-    if (op.op == ReduceOp::kCount) y = missing ? 0 : 1;
-    else if (op.op == ReduceOp::kStd || op.op == ReduceOp::kVar) y = missing || op.ddof >= 1 ? NAN : 0.0;
-    else if (op.op == ReduceOp::kSum && missing && op.skipna) y = 0;
-    store_from_double(dt, out.bytes.data(), i, y);
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetReader> in, const ReduceOptions& o) {

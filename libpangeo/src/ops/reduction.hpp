@@ -3,6 +3,7 @@
 // the rules for the output schema (xarray's dtypes, attributes and coordinates).
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -70,6 +71,11 @@ bool has_dim(const Variable& v, const std::string& d);
 bool is_coordinate(const Variable& v, const std::set<std::string>& coords);
 // Attributes that describe the stored encoding, not the decoded values, removed.
 Attributes decoded_attrs(const Attributes& in);
+
+// What xarray's Dataset reductions make of a data variable without the reduced
+// dimensions: the type it takes (nullopt: it keeps its values), and its values then.
+std::optional<DType> unreduced_dtype(const Variable& v, const OpSpec& op);
+Result<NdArray> unreduced_values(DatasetReader& in, const Variable& v, DType dt, const OpSpec& op);
 // `v` as the mapping shapes it (grouped dimensions renamed to group_dim_names[d]).
 Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const std::vector<std::string>& group_dim_names);
 // The "coordinates" attribute of an output variable: of the input's non-index coordinates
