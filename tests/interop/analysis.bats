@@ -311,3 +311,34 @@ for f, want in wants.items():
     xr.testing.assert_allclose(want, got)
 PY
 }
+
+@test "quantiles and medians are xarray's to the bit: numpy's interpolation, and the type numpy's nanquantile gives" {
+  $PY - <<'PY'
+import os, xarray as xr
+ds = xr.open_dataset(os.environ["FIX"] + "/sst.nc")
+land = ds.copy()
+land["sst"] = ds.sst.where(ds.lat > -80)  # the first cell has no value: float32 quantiles
+land.to_netcdf("land.nc")
+sea = ds.copy()
+sea["sst"] = ds.sst.fillna(0)  # every cell has values: float64 quantiles
+sea.to_netcdf("sea.nc")
+PY
+  for f in land sea; do
+    pg-reduce $f.nc --dim time --op quantile:0.3 -o $f-q.nc
+    pg-reduce $f.nc --dim lat --op median -o $f-med.nc
+    pg-groupby $f.nc --by time.month --op quantile:0.9 -o $f-gq.nc
+    pg-groupby $f.nc --resample time=year --op median -o $f-rmed.nc
+  done
+  $PY - <<'PY'
+import xarray as xr
+for f in ["land", "sea"]:
+    ds = xr.open_dataset(f + ".nc")
+    wants = {"q": ds.quantile(0.3, "time"), "med": ds.median("lat"),
+             "gq": ds.groupby("time.month").quantile(0.9, "time"), "rmed": ds.resample(time="AS").median()}
+    for name, want in wants.items():
+        got = xr.open_dataset(f"{f}-{name}.nc")
+        assert got.sst.dtype == want.sst.dtype, (f, name, got.sst.dtype, want.sst.dtype)
+        xr.testing.assert_identical(want.sst.drop_vars("quantile", errors="ignore"),
+                                    got.sst.drop_vars("quantile", errors="ignore"))
+PY
+}

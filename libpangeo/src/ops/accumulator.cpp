@@ -86,7 +86,7 @@ void Accumulator::finish_run(size_t c, size_t run, double* out) const {
   for (size_t j = 0; j < run; ++j) out[j] = finish(c + j);
 }
 
-double quantile_of(std::vector<double>& v, double q) {
+double quantile_of(std::vector<double>& v, double q, Interpolation how) {
   if (v.empty()) return NAN;
   double pos = q * double(v.size() - 1);
   size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));
@@ -94,7 +94,13 @@ double quantile_of(std::vector<double>& v, double q) {
   double a = v[lo];
   if (hi == lo) return a;
   double b = *std::min_element(v.begin() + lo + 1, v.end());
-  return a + (b - a) * (pos - double(lo));
+  if (how == Interpolation::kMedian) return (a + b) / 2;  // numpy's median: the middle two's mean
+  // numpy's linear interpolation (_lerp): the difference in the data's type, then from
+  // the nearer end
+  const double t = pos - double(lo);
+  double diff = b - a;
+  if (how == Interpolation::kLinearFloat32) diff = double(float(diff));
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
 }  // namespace pangeo

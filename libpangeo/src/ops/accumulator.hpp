@@ -108,6 +108,10 @@ class Accumulator {
 };
 
 // numpy's default ("linear") quantile of `v`, reordering it; NaN when empty.
-double quantile_of(std::vector<double>& v, double q);
+// How quantile_of interpolates between the two values around q, as numpy does: the mean
+// of the two (median), or linearly with the difference taken in float64 or float32 (the
+// data's type; quantile).
+enum class Interpolation { kMedian, kLinear, kLinearFloat32 };
+double quantile_of(std::vector<double>& v, double q, Interpolation how);
 
 }  // namespace pangeo

@@ -261,7 +261,7 @@ Result<std::vector<Work>> grouped_work(const Group& root, const Grouping& g, con
     work.push_back({v.name, &v, m, dt});
     if (!o.anomaly) {
       Variable ov = output_variable(v, m, dt, names);
-      ov.attrs = decoded_attrs(v.attrs);
+      if (o.op.op != ReduceOp::kQuantile) ov.attrs = decoded_attrs(v.attrs);  // quantiles drop them, as xarray's
       out.vars.push_back(ov);
       add_dims_of(out, ov);
     }
@@ -300,9 +300,10 @@ Result<std::unique_ptr<DatasetReader>> grouped_reader(std::shared_ptr<DatasetRea
     if (!v || ov.name == g.coord_name || has_dim(*v, g.dim) || is_coordinate(*v, coords) || !v->dtype.is_numeric() ||
         is_time_variable(*v))
       continue;
-    const DType dt = unreduced_dtype(*v, op).value_or(decoded_dtype(*v));
+    const auto reduced = unreduced_dtype(*v, op);
+    const DType dt = reduced.value_or(decoded_dtype(*v));
     NdArray one(dt, v->shape);
-    if (unreduced_dtype(*v, op)) {
+    if (reduced) {
       PG_ASSIGN_OR_RETURN(one, unreduced_values(*in, *v, dt, op));
     } else {
       PG_ASSIGN_OR_RETURN(std::vector<double> x, read_decoded(*in, v->name, *v, Box::whole(v->shape)));
@@ -316,7 +317,7 @@ Result<std::unique_ptr<DatasetReader>> grouped_reader(std::shared_ptr<DatasetRea
     ov.dims.insert(ov.dims.begin(), g.coord_name);
     ov.shape = shape;
     ov.dtype = dt;
-    ov.attrs = decoded_attrs(v->attrs);
+    ov.attrs = reduced && op.op == ReduceOp::kQuantile ? Attributes() : decoded_attrs(v->attrs);
     ov.storage = {};
     stacked.emplace_back(ov.name, std::move(all));
   }
@@ -410,6 +411,15 @@ Result<std::unique_ptr<DatasetReader>> groupby_dataset(std::shared_ptr<DatasetRe
   PG_ASSIGN_OR_RETURN(std::vector<NdArray> stats, reduce_arrays(*in, work, o.op, o.exec, o.partials.get()));
 
   if (o.anomaly) return anomaly_reader(in, g, std::move(out), work, std::move(stats));
+  for (size_t i = 0; i < work.size(); ++i) {
+    // each group's first cell: the group's index along the grouped dimension, 0 elsewhere
+    const Variable& v = *work[i].var;
+    const size_t gpos = size_t(std::find(v.dims.begin(), v.dims.end(), g.dim) - v.dims.begin());
+    const Shape strides = c_strides(stats[i].shape);
+    std::vector<size_t> firsts;
+    for (uint64_t k = 0; k < g.labels.size(); ++k) firsts.push_back(size_t(k * strides[gpos]));
+    quantile_type(stats[i], v, o.op, firsts, *out.find_var(work[i].path));
+  }
   return grouped_reader(in, std::move(g), std::move(out), work, std::move(stats), o.op);
 }
 

@@ -123,19 +123,7 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
     }
   }
   PG_ASSIGN_OR_RETURN(std::vector<NdArray> results, reduce_arrays(*in, work, o.op, o.exec, o.partials.get()));
-  for (size_t i = 0; i < work.size(); ++i) {
-    // numpy's nanquantile fills its output in the type of its first cell's result: float32
-    // for float32 data where that cell has no value (all NaN), else float64. xarray's
-    // quantiles take that type, and so do ours.
-    NdArray& r = results[i];
-    if (o.op.op == ReduceOp::kQuantile && o.op.skipna && decoded_dtype(*work[i].var).kind == DTypeKind::kFloat32 &&
-        r.size() > 0 && std::isnan(r.as_double(0))) {
-      NdArray narrow(DType::of(DTypeKind::kFloat32), r.shape);
-      for (size_t k = 0; k < r.size(); ++k) narrow.data<float>()[k] = float(r.as_double(k));
-      r = std::move(narrow);
-      out.find_var(work[i].path)->dtype = r.dtype;
-    }
-  }
+  for (size_t i = 0; i < work.size(); ++i) quantile_type(results[i], *work[i].var, o.op, {0}, *out.find_var(work[i].path));
   auto reader = std::make_unique<DerivedReader>(in, out, in->format_name());
   for (size_t i = 0; i < work.size(); ++i) reader->set_array(work[i].path, std::move(results[i]));
   for (const auto& [v, dt] : unreduced) {

@@ -172,6 +172,16 @@ Result<NdArray> unreduced_values(DatasetReader& in, const Variable& v, DType dt,
 }
 
 
+void quantile_type(NdArray& r, const Variable& v, const OpSpec& op, const std::vector<size_t>& firsts, Variable& out) {
+  if (op.op != ReduceOp::kQuantile || !op.skipna || decoded_dtype(v).kind != DTypeKind::kFloat32) return;
+  for (size_t f : firsts)
+    if (f >= r.size() || !std::isnan(r.as_double(f))) return;
+  NdArray narrow(DType::of(DTypeKind::kFloat32), r.shape);
+  for (size_t k = 0; k < r.size(); ++k) narrow.data<float>()[k] = float(r.as_double(k));
+  r = std::move(narrow);
+  out.dtype = r.dtype;
+}
+
 // Decoded doubles of a box.
 Result<std::vector<double>> read_decoded(DatasetReader& in, const std::string& path, const Variable& v, const Box& box) {
   PG_ASSIGN_OR_RETURN(NdArray a, in.read(path, box));
@@ -538,6 +548,9 @@ Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, c
     unit = in->read_chunks(wk.path);
   }
   const double q = op.op == ReduceOp::kMedian ? 0.5 : op.q;
+  const Interpolation how = op.op == ReduceOp::kMedian                         ? Interpolation::kMedian
+                            : decoded_dtype(v).kind == DTypeKind::kFloat32 ? Interpolation::kLinearFloat32
+                                                                            : Interpolation::kLinear;
   auto task = [&](uint64_t i) -> Status {
     const Box& b = blocks[i];
     Box region = region_of(b, wk.map);
@@ -561,7 +574,7 @@ Status exact_variable(DatasetReader& in_ref, const Work& wk, const OpSpec& op, c
     for_each_region_cell(region, wk.map.out_len, [&](uint64_t t, uint64_t c) {
       auto& cv = cells[c];
       bool has_nan = std::any_of(cv.begin(), cv.end(), [](double x) { return std::isnan(x); });
-      final_values[t] = has_nan ? NAN : quantile_of(cv, q);
+      final_values[t] = has_nan ? NAN : quantile_of(cv, q, how);
       if (partial) mine.push_back(final_values[t]);
     });
     if (partial) return partial->put_block(wk.path, block_base + i, mine);

@@ -76,6 +76,12 @@ Attributes decoded_attrs(const Attributes& in);
 // dimensions: the type it takes (nullopt: it keeps its values), and its values then.
 std::optional<DType> unreduced_dtype(const Variable& v, const OpSpec& op);
 Result<NdArray> unreduced_values(DatasetReader& in, const Variable& v, DType dt, const OpSpec& op);
+
+// The type of quantiles of `v`, as xarray's: numpy's nanquantile fills its output in the
+// type of its first cell's result, float32 for float32 data where that cell has no value
+// (all NaN), else float64; groups are stacked (float64 if any group's is). `firsts`: the
+// flat index in `r` of each part's first cell. Narrows `r` (and `out`'s type) to float32 so.
+void quantile_type(NdArray& r, const Variable& v, const OpSpec& op, const std::vector<size_t>& firsts, Variable& out);
 // `v` as the mapping shapes it (grouped dimensions renamed to group_dim_names[d]).
 Variable output_variable(const Variable& v, const Mapping& m, DType dtype, const std::vector<std::string>& group_dim_names);
 // The "coordinates" attribute of an output variable: of the input's non-index coordinates

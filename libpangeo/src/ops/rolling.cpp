@@ -64,7 +64,7 @@ Result<std::unique_ptr<DatasetReader>> rolling_dataset(std::shared_ptr<DatasetRe
             }
             double r;
             if (acc.n[0] < double(minp) || (nan && !op.skipna)) r = NAN;
-            else if (op.op == ReduceOp::kMedian) r = quantile_of(window, 0.5);
+            else if (op.op == ReduceOp::kMedian) r = quantile_of(window, 0.5, Interpolation::kMedian);
             else r = acc.finish(0);
             store_from_double(odt, out.bytes.data(), (a * n_out + t) * inner + c, r);
           }

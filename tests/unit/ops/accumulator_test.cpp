@@ -108,11 +108,21 @@ TEST(Accumulator, XarrayRulesForEmptyCellsNanAndWeights) {
 
 TEST(Accumulator, Quantiles) {
   std::vector<double> v{4, 1, 3, 2};
-  EXPECT_DOUBLE_EQ(quantile_of(v, 0.5), 2.5);
+  EXPECT_DOUBLE_EQ(quantile_of(v, 0.5, Interpolation::kMedian), 2.5);
   std::vector<double> w{4, 1, 3, 2};
-  EXPECT_DOUBLE_EQ(quantile_of(w, 0.9), 3.7);
+  EXPECT_DOUBLE_EQ(quantile_of(w, 0.9, Interpolation::kLinear), 3.7);
   std::vector<double> none;
-  EXPECT_TRUE(std::isnan(quantile_of(none, 0.5)));
+  EXPECT_TRUE(std::isnan(quantile_of(none, 0.5, Interpolation::kMedian)));
+  // numpy's rounding, to the bit (np.quantile of these arrays in numpy 1.24, where the
+  // plain a + (b - a) * t is 1 ulp off): the difference in float32 for float32 data, then
+  // from the nearer end.
+  std::vector<double> f{0.1257302165031433, -0.13210485875606537, 0.6404226422309875};  // float32 values
+  EXPECT_EQ(quantile_of(f, 0.02, Interpolation::kLinearFloat32), -0.12179145514965058);
+  std::vector<double> d{-0.45772582566733916, 0.2201951234700494, -1.009618183538736};
+  EXPECT_EQ(quantile_of(d, 0.39, Interpolation::kLinear), -0.5791421443990464);
+  // a median of two is their mean, as numpy's median computes it
+  std::vector<double> m{0.1, 0.2};
+  EXPECT_EQ(quantile_of(m, 0.5, Interpolation::kMedian), (0.1 + 0.2) / 2);
 }
 
 }  // namespace
