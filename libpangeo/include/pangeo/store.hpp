@@ -222,6 +222,8 @@ class AtomicOutput {
  public:
   static Result<std::unique_ptr<AtomicOutput>> create(const std::filesystem::path& target, bool overwrite,
                                                       bool directory);
+  // What create would refuse: an existing target (without overwrite), a missing directory.
+  static Status check(const std::filesystem::path& target, bool overwrite);
   ~AtomicOutput();
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;

@@ -85,13 +85,19 @@ void remove_pending_temporaries() {
   }
 }
 
-Result<std::unique_ptr<AtomicOutput>> AtomicOutput::create(const fs::path& target, bool overwrite, bool directory) {
+Status AtomicOutput::check(const fs::path& target, bool overwrite) {
   std::error_code ec;
   if (fs::exists(fs::symlink_status(target, ec)) && !overwrite)
     return already_exists("{}: output exists (use -O to overwrite)", target.string());
-  fs::path parent = target.parent_path();
-  if (parent.empty()) parent = ".";
+  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   if (!fs::is_directory(parent, ec)) return not_found("{}: no such directory", parent.string());
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<AtomicOutput>> AtomicOutput::create(const fs::path& target, bool overwrite, bool directory) {
+  PG_RETURN_IF_ERROR(check(target, overwrite));
+  std::error_code ec;
+  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   // Temporaries of this target that an earlier run, killed, left behind go first.
   remove_orphans(parent, fmt::format(".{}.pgtmp-", target.filename().string()));
   std::random_device rd;

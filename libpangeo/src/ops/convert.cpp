@@ -291,14 +291,7 @@ Status check_output(const ConvertRequest& req) {
     PG_ASSIGN_OR_RETURN(auto remote, open_store(req.output, req.cloud));
     return check_remote_output(remote, req).status();
   }
-  namespace fs = std::filesystem;
-  const fs::path target(req.output.rfind("file://", 0) == 0 ? req.output.substr(7) : req.output);
-  std::error_code ec;
-  if (fs::exists(fs::symlink_status(target, ec)) && !req.overwrite)
-    return already_exists("{}: output exists (use -O to overwrite)", target.string());
-  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  if (!fs::is_directory(parent, ec)) return not_found("{}: no such directory", parent.string());
-  return Status::Ok();
+  return AtomicOutput::check(req.output.rfind("file://", 0) == 0 ? req.output.substr(7) : req.output, req.overwrite);
 }
 
 Result<ConvertPlan> convert_dataset(const ConvertRequest& req) {

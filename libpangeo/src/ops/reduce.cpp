@@ -65,13 +65,13 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
       // the dimensions: its attributes go, but for its coordinates and, where its stored
       // values are kept, their encoding.
       Variable& kept = out.vars.back();
+      const auto dt = unreduced_dtype(v, o.op);
+      if (!dt && o.op.op == ReduceOp::kQuantile) continue;  // Dataset.quantile keeps such variables whole
       Attributes structural;
-      auto keep = [&](std::initializer_list<const char*> names) {
-        for (const char* k : names)
-          if (const AttrValue* a = v.attrs.find(k)) structural.set(k, *a);
-      };
-      keep({"coordinates"});
-      if (auto dt = unreduced_dtype(v, o.op)) {
+      for (const auto& a : v.attrs.items())
+        if (a.name == "coordinates" || (!dt && is_encoding_attr(a))) structural.set(a.name, a.value);
+      kept.attrs = structural;
+      if (dt) {
         kept.dtype = *dt;
         kept.storage = {};
         // a char array counts as the strings along its last dimension, as xarray reads it
@@ -80,10 +80,6 @@ Result<std::unique_ptr<DatasetReader>> reduce_dataset(std::shared_ptr<DatasetRea
           kept.shape.pop_back();
         }
         unreduced.emplace_back(&v, *dt);
-        kept.attrs = structural;
-      } else if (o.op.op != ReduceOp::kQuantile) {  // Dataset.quantile keeps such variables whole
-        keep({"_FillValue", "missing_value", "scale_factor", "add_offset", "_Unsigned", "dtype"});
-        kept.attrs = structural;
       }
       continue;
     }

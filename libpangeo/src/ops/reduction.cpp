@@ -127,7 +127,7 @@ DType result_dtype(const Variable& v, const OpSpec& op) {
   switch (op.op) {
     case ReduceOp::kCount: return DType::of(DTypeKind::kInt64);
     case ReduceOp::kMin: case ReduceOp::kMax: return dec;
-    case ReduceOp::kQuantile: return DType::of(DTypeKind::kFloat64);  // numpy's quantile (see reduce_dataset)
+    case ReduceOp::kQuantile: return DType::of(DTypeKind::kFloat64);  // numpy's quantile (see quantile_type)
     case ReduceOp::kSum:
       if (dec.is_float()) return dec;
       return dec.is_signed() || dec.kind == DTypeKind::kBool ? DType::of(DTypeKind::kInt64) : DType::of(DTypeKind::kUInt64);
@@ -170,7 +170,6 @@ Result<NdArray> unreduced_values(DatasetReader& in, const Variable& v, DType dt,
   }
   return out;
 }
-
 
 void quantile_type(NdArray& r, const Variable& v, const OpSpec& op, const std::vector<size_t>& firsts, Variable& out) {
   if (op.op != ReduceOp::kQuantile || !op.skipna || decoded_dtype(v).kind != DTypeKind::kFloat32) return;
@@ -611,10 +610,16 @@ bool is_coordinate(const Variable& v, const std::set<std::string>& coords) {
 }
 
 // Attributes that describe the stored encoding, not the decoded values.
+bool is_encoding_attr(const Attribute& a) {
+  for (const char* k : {"_FillValue", "missing_value", "scale_factor", "add_offset", "_Unsigned"})
+    if (a.name == k) return true;
+  return a.name == "dtype" && a.value.value.is_string() && a.value.value == "bool";  // booleans stored as bytes
+}
+
 Attributes decoded_attrs(const Attributes& in) {
-  Attributes out = in;
-  for (const char* k : {"_FillValue", "missing_value", "scale_factor", "add_offset", "_Unsigned"}) out.erase(k);
-  if (out.text("dtype").value_or("") == "bool") out.erase("dtype");  // booleans stored as bytes
+  Attributes out;
+  for (const auto& a : in.items())
+    if (!is_encoding_attr(a)) out.set(a.name, a.value);
   return out;
 }
 

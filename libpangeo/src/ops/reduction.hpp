@@ -70,6 +70,7 @@ bool has_dim(const Variable& v, const std::string& d);
 // dimension coordinate.
 bool is_coordinate(const Variable& v, const std::set<std::string>& coords);
 // Attributes that describe the stored encoding, not the decoded values, removed.
+bool is_encoding_attr(const Attribute& a);
 Attributes decoded_attrs(const Attributes& in);
 
 // What xarray's Dataset reductions make of a data variable without the reduced
